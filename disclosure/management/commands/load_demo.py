@@ -1,0 +1,77 @@
+"""Demo data: 嘉兴市秀洲区人民政府 with three agencies under it, two reports and three accounts.
+
+The reports are JSON documents in ``disclosure/demo/``, loaded through the same import as ``import_report``:
+- 秀洲高新区 2020 (2019 edition), the real published report in ``shared/samples``, text and figures as
+  published. Its "无" cells are entered as 0 (the agency's word for "none"), and its blank tables 三 and 四
+  as 0 too: its text says no applications were received, and no cases are reported anywhere.
+- 嘉兴市秀洲区教育局 2021 (2021 edition): complete and consistent; 规章 is "/" (a 区 bureau makes none).
+"""
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from disclosure.documents import import_document, loads
+from disclosure.models import Membership, Organization
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+DEFAULT_PASSWORD = "xiuzhou-demo-2026"
+
+# (slug, name, short name, kind, parent slug)
+ORGANIZATIONS = [
+    ("xiuzhou", "嘉兴市秀洲区人民政府", "秀洲区政府", Organization.Kind.GOVERNMENT, None),
+    ("xiuzhou-hitech-zone", "秀洲高新区", "秀洲高新区", Organization.Kind.DEPARTMENT, "xiuzhou"),
+    ("xiuzhou-education", "嘉兴市秀洲区教育局", "秀洲区教育局", Organization.Kind.DEPARTMENT, "xiuzhou"),
+    ("xiuzhou-finance", "嘉兴市秀洲区财政局", "秀洲区财政局", Organization.Kind.DEPARTMENT, "xiuzhou"),
+]
+REPORTS = ["xiuzhou-hitech-zone-2020.json", "xiuzhou-education-2021.json"]
+# username -> [(organization slug, role)]; the reviewer of the 区政府 reviews the agencies under it too.
+ACCOUNTS = {
+    "editor": [("xiuzhou-hitech-zone", Membership.Role.EDITOR), ("xiuzhou-education", Membership.Role.EDITOR)],
+    "reviewer": [("xiuzhou", Membership.Role.REVIEWER)],
+}
+
+
+class Command(BaseCommand):
+    help = "Load the demo organizations, reports and accounts (idempotent; development only)."
+
+    def handle(self, **options):
+        if not settings.DEBUG:
+            raise CommandError("load_demo 只能在开发环境（DEBUG=1）中运行，以免演示账号进入正式系统")
+        password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        with transaction.atomic():
+            self.load_organizations()
+            for name in REPORTS:
+                report, created, changes, _ = import_document(loads((DEMO_DIR / name).read_text(encoding="utf-8")))
+                self.stdout.write(f"{'创建' if created else '已有'}：{report.title}")
+            self.load_accounts(password)
+        shown = "（来自 DEMO_PASSWORD）" if os.environ.get("DEMO_PASSWORD") else DEFAULT_PASSWORD
+        self.stdout.write(f"演示账号：admin、editor、reviewer，密码 {shown}")
+
+    def load_organizations(self):
+        for slug, name, short_name, kind, parent in ORGANIZATIONS:
+            Organization.objects.update_or_create(
+                slug=slug,
+                defaults={
+                    "name": name,
+                    "short_name": short_name,
+                    "kind": kind,
+                    "parent": Organization.objects.get(slug=parent) if parent else None,
+                },
+            )
+
+    def load_accounts(self, password):
+        User = get_user_model()
+        if not User.objects.filter(username="admin").exists():
+            User.objects.create_superuser("admin", "admin@example.org", password)
+        for username, roles in ACCOUNTS.items():
+            user, created = User.objects.get_or_create(username=username)
+            if created:
+                user.set_password(password)
+                user.save()
+            for slug, role in roles:
+                Membership.objects.get_or_create(user=user, organization=Organization.objects.get(slug=slug), role=role)

@@ -1,0 +1,309 @@
+"""The annual report and the people and organizations around it.
+
+The official format is not spelled out here: tables are stored cell by cell, addressed by the stable codes
+of the edition's description (``disclosure.formats``), and the narrative fields are named by the codes of
+its text sections. Totals are derived, never stored.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from .formats import EDITIONS, NOT_APPLICABLE, CellKey, CellKind, edition_for_year
+from .formats.values import derive
+
+
+def _all_cell_specs():
+    return [spec for edition in EDITIONS.values() for spec in edition.cell_specs()]
+
+
+def _section_label(code):
+    """A narrative field's verbose name, taken from the format description."""
+    edition = next(iter(EDITIONS.values()))
+    return next(s.label for s in edition.text_sections() if s.code == code)
+
+
+# Read from the descriptions so that the database constraints follow the format.
+SIGNED_COLUMNS = sorted({spec.key.column for spec in _all_cell_specs() if spec.kind is CellKind.SIGNED})
+NOT_APPLICABLE_TABLES = sorted({spec.key.table for spec in _all_cell_specs() if spec.allows_not_applicable})
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        GOVERNMENT = "government", "人民政府"
+        DEPARTMENT = "department", "部门/机构"
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=50, blank=True)
+    slug = models.SlugField("网址标识", max_length=60, unique=True, help_text="用于网址，只能包含字母、数字和连字符")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级机关", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "机关"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+    def deadline(self, year):
+        """第四十九条: departments publish by 1月31日, governments by 3月31日 of the following year."""
+        if self.kind == self.Kind.GOVERNMENT:
+            return datetime.date(year + 1, 3, 31)
+        return datetime.date(year + 1, 1, 31)
+
+    def ancestors(self):
+        node, seen = self.parent, []
+        while node is not None and node not in seen:
+            seen.append(node)
+            node = node.parent
+        return seen
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        EDITOR = "editor", "填报人"
+        REVIEWER = "reviewer", "审核人"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name="机关", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "成员角色"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization", "role"], name="unique_membership_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+
+def _edition_matches_year():
+    """The database refuses a report whose edition is not the one its year takes."""
+    conditions = Q()
+    for edition in EDITIONS.values():
+        covers = Q(edition=edition.code, year__gte=edition.first_year)
+        if edition.last_year is not None:
+            covers &= Q(year__lte=edition.last_year)
+        conditions |= covers
+    return conditions
+
+
+class AnnualReport(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "待审核"
+        APPROVED = "approved", "已审核"
+        PUBLISHED = "published", "已发布"
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="机关", on_delete=models.PROTECT, related_name="reports"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    edition = models.CharField("格式版本", max_length=10, choices=[(e.code, e.name) for e in EDITIONS.values()])
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField("版本", default=1, help_text="发布后更正时加一：第 N 次发布即第 N 版")
+    revision = models.PositiveIntegerField(
+        "修改序号", default=0, editable=False, help_text="每次保存加一，用于发现两人同时修改"
+    )
+
+    # The narrative: field names are the codes of the edition's text sections.
+    preface = models.TextField(_section_label("preface"), blank=True)
+    overview_summary = models.TextField(_section_label("overview_summary"), blank=True)
+    overview_proactive = models.TextField(_section_label("overview_proactive"), blank=True)
+    overview_on_request = models.TextField(_section_label("overview_on_request"), blank=True)
+    overview_management = models.TextField(_section_label("overview_management"), blank=True)
+    overview_platform = models.TextField(_section_label("overview_platform"), blank=True)
+    overview_oversight = models.TextField(_section_label("overview_oversight"), blank=True)
+    problems = models.TextField(_section_label("problems"), blank=True)
+    other_matters = models.TextField(_section_label("other_matters"), blank=True)
+
+    return_reason = models.TextField("退回原因", blank=True)
+    correction_note = models.TextField("更正说明", blank=True)
+    carried_in = models.JSONField(
+        "从上年带入", default=list, blank=True, help_text="从上年报告带入、尚未被修改的单元格和字段"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度报告"
+        ordering = ["-year", "organization__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="one_report_per_organization_year"),
+            models.CheckConstraint(condition=_edition_matches_year(), name="edition_matches_year"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.edition and self.year:
+            self.edition = edition_for_year(self.year).code
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("public:report", args=[self.organization.slug, self.year])
+
+    @property
+    def format(self):
+        return EDITIONS[self.edition]
+
+    @property
+    def title(self):
+        return f"{self.organization.name}{self.year}年度政府信息公开工作年度报告"
+
+    @property
+    def deadline(self):
+        return self.organization.deadline(self.year)
+
+    def texts(self):
+        return {section.code: getattr(self, section.code) for section in self.format.text_sections()}
+
+    def entered_values(self):
+        """The typed cells as {CellKey: value}; a cell with no row is blank."""
+        return {cell.key: cell.value_or_na for cell in self.cells.all()}
+
+    def values(self):
+        """Every cell, totals included."""
+        return derive(self.format, self.entered_values())
+
+    def previous(self):
+        return AnnualReport.objects.filter(organization_id=self.organization_id, year=self.year - 1).first()
+
+
+class Cell(models.Model):
+    """One entered cell of one of the three tables. No row means the cell is blank."""
+
+    report = models.ForeignKey(AnnualReport, verbose_name="报告", on_delete=models.CASCADE, related_name="cells")
+    table = models.CharField("表", max_length=40)
+    row = models.CharField("行", max_length=60)
+    column = models.CharField("列", max_length=60)
+    value = models.DecimalField("数值", max_digits=14, decimal_places=2, null=True, blank=True)
+    not_applicable = models.BooleanField("不适用（/）", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "表格单元格"
+        constraints = [
+            models.UniqueConstraint(fields=["report", "table", "row", "column"], name="one_value_per_cell"),
+            # Counts and money are never negative; only 2019's 本年增/减 column may be.
+            models.CheckConstraint(
+                condition=Q(value__gte=0) | Q(value__isnull=True) | Q(column__in=SIGNED_COLUMNS),
+                name="cell_not_negative",
+            ),
+            # A cell holds a number or "/", never both and never neither.
+            models.CheckConstraint(
+                condition=Q(not_applicable=True, value__isnull=True) | Q(not_applicable=False, value__isnull=False),
+                name="cell_number_or_not_applicable",
+            ),
+            # "/" (not applicable) exists in table 二 only.
+            models.CheckConstraint(
+                condition=Q(not_applicable=False) | Q(table__in=NOT_APPLICABLE_TABLES),
+                name="not_applicable_only_in_table_2",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.key)
+
+    @property
+    def key(self):
+        return CellKey(self.table, self.row, self.column)
+
+    @property
+    def value_or_na(self):
+        return NOT_APPLICABLE if self.not_applicable else self.value
+
+
+class ReportEvent(models.Model):
+    """The history of a report: who did what, when. Written by the actions, never edited."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "创建"
+        SAVE = "save", "保存"
+        IMPORT = "import", "导入"
+        SUBMIT = "submit", "提交审核"
+        RETURN = "return", "退回"
+        APPROVE = "approve", "审核通过"
+        PUBLISH = "publish", "发布"
+        REOPEN = "reopen", "更正"
+        EXPLAIN = "explain", "说明警告"
+
+    report = models.ForeignKey(AnnualReport, verbose_name="报告", on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    action = models.CharField("操作", max_length=20, choices=Action.choices)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    from_status = models.CharField("原状态", max_length=20, blank=True)
+    to_status = models.CharField("新状态", max_length=20, blank=True)
+    message = models.TextField("说明", blank=True)
+    changes = models.JSONField("修改内容", default=list, blank=True, help_text="[{field|cell, label, before, after}]")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "操作记录"
+        ordering = ["-at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+
+class WarningExplanation(models.Model):
+    """A written explanation of a consistency warning, required before submission."""
+
+    report = models.ForeignKey(AnnualReport, verbose_name="报告", on_delete=models.CASCADE, related_name="explanations")
+    finding_key = models.CharField("警告标识", max_length=200)
+    text = models.TextField("说明")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填写人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "警告说明"
+        constraints = [
+            models.UniqueConstraint(fields=["report", "finding_key"], name="one_explanation_per_warning"),
+        ]
+
+    def __str__(self):
+        return self.finding_key
+
+
+class PublishedVersion(models.Model):
+    """An immutable published version: its content frozen as the JSON document, its outputs rendered once."""
+
+    report = models.ForeignKey(AnnualReport, verbose_name="报告", on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField("版本号")
+    content = models.JSONField("内容（JSON 文档）")
+    html = models.TextField("HTML")
+    pdf = models.BinaryField("PDF")
+    pdf_sha256 = models.CharField("PDF SHA-256", max_length=64)
+    correction_note = models.TextField("更正说明", blank=True)
+    published_at = models.DateTimeField("发布时间")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已发布版本"
+        ordering = ["report", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "number"], name="one_published_version_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.report} 第{self.number}版"

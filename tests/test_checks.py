@@ -1,0 +1,204 @@
+"""Each consistency rule: a passing case, a failing case, and the message with the actual numbers."""
+
+from decimal import Decimal
+
+import pytest
+
+from disclosure.checks import RULES, check_report, input_for, run_checks
+from disclosure.formats import NOT_APPLICABLE, CellKey
+
+from .factories import complete_report, organization
+
+pytestmark = pytest.mark.django_db
+
+A = "applications"
+
+
+def key(row, column, table=A):
+    return CellKey(table, row, column)
+
+
+def findings_of(report, rule_id):
+    return [f for f in check_report(report) if f.rule == rule_id]
+
+
+def declared(report, changes):
+    """The report's values as a document could declare them: totals as written, possibly wrong."""
+    data = input_for(report, with_previous=True)
+    data.values = {**data.values, **{k: Decimal(v) for k, v in changes.items()}}
+    return run_checks(data)
+
+
+@pytest.fixture
+def agency():
+    return organization("agency")
+
+
+def test_a_complete_zero_report_passes_every_rule(agency):
+    assert check_report(complete_report(agency)) == []
+
+
+def test_every_rule_of_each_edition_is_registered():
+    from disclosure.formats import EDITIONS
+
+    for edition in EDITIONS.values():
+        assert set(edition.rules) <= set(RULES)
+
+
+def test_blank_cells_and_sections_block_submission(agency):
+    from disclosure import actions
+
+    report = actions.create_report(agency, 2021)
+    blanks = findings_of(report, "blank")
+    assert all(f.blocking for f in blanks)
+    table3 = next(f for f in blanks if f.cells and f.cells[0].table == A)
+    assert len(table3.cells) == 24 * 6
+    assert table3.message.startswith("三、收到和处理政府信息公开申请情况：一、本年新收政府信息公开申请数量 自然人")
+    assert "等 144 个单元格尚未填写" in table3.message
+    assert any(f.section == "problems" and f.message == "“五、存在的主要问题及改进情况”尚未填写" for f in blanks)
+    assert not any(f.section == "preface" for f in blanks)
+
+
+def test_not_applicable_counts_as_filled(agency):
+    cells = {key("rules", c, "proactive"): NOT_APPLICABLE for c in ("made", "repealed", "in_force")}
+    assert findings_of(complete_report(agency, cells=cells), "blank") == []
+
+
+def test_balance_holds_when_received_equals_handled(agency):
+    cells = {
+        key("new", "natural_person"): 3,
+        key("carried_in", "natural_person"): 1,
+        key("granted", "natural_person"): 2,
+        key("carried_forward", "natural_person"): 2,
+    }
+    assert findings_of(complete_report(agency, cells=cells), "T3-balance") == []
+
+
+def test_balance_fails_with_the_equation_and_the_numbers(agency):
+    cells = {
+        key("new", "natural_person"): 3,
+        key("carried_in", "natural_person"): 1,
+        key("granted", "natural_person"): 2,
+        key("carried_forward", "natural_person"): 1,
+    }
+    found = findings_of(complete_report(agency, cells=cells), "T3-balance")
+    assert [f.message for f in found] == [
+        "自然人列：本年新收 3 + 上年结转 1 = 4，但办理结果总计 2 + 结转下年度 1 = 3，相差 1",
+        "总计列：本年新收 3 + 上年结转 1 = 4，但办理结果总计 2 + 结转下年度 1 = 3，相差 1",
+    ]
+    assert all(f.blocking for f in found)
+    assert key("new", "natural_person") in found[0].cells
+
+
+def test_results_total_must_be_the_sum_of_the_result_rows(agency):
+    report = complete_report(agency, cells={key("granted", "natural_person"): 2, key("new", "natural_person"): 2})
+    assert [f for f in declared(report, {}) if f.rule == "T3-sum"] == []
+    found = [f for f in declared(report, {key("results_total", "natural_person"): 5}) if f.rule == "T3-sum"]
+    assert [f.message for f in found] == ["自然人列：（七）总计为 5，但各项之和 （一）予以公开 2 = 2，相差 3"]
+    assert found[0].blocking
+
+
+def test_row_total_must_be_the_sum_of_the_applicant_columns(agency):
+    report = complete_report(agency, cells={key("new", "natural_person"): 2, key("new", "other_org"): 1})
+    found = [f for f in declared(report, {key("new", "total"): 4}) if f.rule == "T3-total"]
+    assert [f.message for f in found] == ["一、本年新收政府信息公开申请数量：总计 4，但 自然人 2 + 其他 1 = 3，相差 1"]
+
+
+def test_litigation_totals_must_add_up(agency):
+    upheld = key("cases", "reconsideration_upheld", "litigation")
+    report = complete_report(agency, cells={upheld: 2})
+    assert [f for f in declared(report, {}) if f.rule == "T4-sum"] == []
+    found = [
+        f for f in declared(report, {key("cases", "reconsideration_total", "litigation"): 1}) if f.rule == "T4-sum"
+    ]
+    assert [f.message for f in found] == [
+        "行政复议：总计 1，但 结果维持 2 + 结果纠正 0 + 其他结果 0 + 尚未审结 0 = 2，相差 1"
+    ]
+
+
+def test_carry_over_compares_with_last_years_carried_forward(agency):
+    complete_report(agency, 2021, cells={key("new", "natural_person"): 2, key("carried_forward", "natural_person"): 2})
+    ok = complete_report(organization("other"), 2022)
+    assert findings_of(ok, "X-carry") == []
+    report = complete_report(
+        agency, 2022, cells={key("carried_in", "natural_person"): 1, key("granted", "natural_person"): 1}
+    )
+    found = findings_of(report, "X-carry")
+    assert [f.message for f in found] == ["自然人列：本年上年结转 1，但2021年报告结转下年度 2，相差 1"]
+    assert not found[0].blocking
+
+
+def test_carry_over_passes_across_editions_when_figures_match(agency):
+    complete_report(agency, 2020, cells={key("new", "natural_person"): 1, key("carried_forward", "natural_person"): 1})
+    report = complete_report(
+        agency, 2021, cells={key("carried_in", "natural_person"): 1, key("granted", "natural_person"): 1}
+    )
+    assert findings_of(report, "X-carry") == []
+
+
+def test_stock_of_documents_in_force(agency):
+    doc = lambda c: key("normative_documents", c, "proactive")  # noqa: E731
+    complete_report(agency, 2021, cells={doc("in_force"): 5})
+    good = complete_report(organization("b"), 2022)
+    assert findings_of(good, "X-stock") == []
+    report = complete_report(agency, 2022, cells={doc("made"): 2, doc("repealed"): 1, doc("in_force"): 7})
+    found = findings_of(report, "X-stock")
+    assert [f.message for f in found] == [
+        "行政规范性文件：现行有效件数 7，但2021年 5 + 本年制发件数 2 − 本年废止件数 1 = 6，相差 1"
+    ]
+    assert not found[0].blocking
+
+
+def test_a_fee_must_be_explained_in_part_six(agency):
+    fee = key("fees", "fee_amount", "proactive")
+    explained = complete_report(
+        agency, 2021, cells={fee: Decimal("96171.6")}, texts={"other_matters": "收取信息处理费0元。"}
+    )
+    assert findings_of(explained, "N-fee") == []
+    report = complete_report(organization("b"), 2021, cells={fee: Decimal("96171.6")})
+    found = findings_of(report, "N-fee")
+    assert [f.message for f in found] == [
+        "行政事业性收费 本年收费金额（单位：万元）为 96171.6，但“六、其他需要报告的事项”未说明收费情况"
+    ]
+
+
+def test_numbers_in_the_text_must_match_the_tables(agency):
+    cells = {key("new", "natural_person"): 4, key("granted", "natural_person"): 4}
+    ok = complete_report(agency, 2021, cells=cells, texts={"overview_on_request": "本年共收到政府信息公开申请4件。"})
+    assert findings_of(ok, "N-text") == []
+    report = complete_report(
+        organization("b"), 2021, cells=cells, texts={"overview_on_request": "本年共受理政府信息公开申请5件。"}
+    )
+    found = findings_of(report, "N-text")
+    assert [f.message for f in found] == ["正文提到收到申请 5 件，但表三“一、本年新收政府信息公开申请数量”总计为 4"]
+    assert found[0].section == "overview_on_request"
+
+
+def test_no_applications_in_the_text_means_zero(agency):
+    text = {"overview_on_request": "本年没有收到政府信息公开申请。"}
+    assert findings_of(complete_report(agency, texts=text), "N-text") == []
+    report = complete_report(
+        organization("b"), cells={key("new", "natural_person"): 1, key("granted", "natural_person"): 1}, texts=text
+    )
+    assert len(findings_of(report, "N-text")) == 1
+
+
+def test_a_past_year_in_the_overview_is_flagged(agency):
+    ok = complete_report(agency, 2020, texts={"overview_proactive": "2020年，主动公开信息829条。"})
+    assert findings_of(ok, "N-year") == []
+    report = complete_report(organization("b"), 2020, texts={"overview_proactive": "2019年，主动公开信息829条。"})
+    assert [f.message for f in findings_of(report, "N-year")] == ["“（一）主动公开”写的是“2019年”，本报告是2020年度"]
+
+
+def test_a_government_must_report_assessment_review_and_accountability():
+    from disclosure.models import Organization
+
+    gov = organization("gov", kind=Organization.Kind.GOVERNMENT)
+    report = complete_report(gov, texts={"overview_oversight": "开展工作考核。"})
+    assert [f.message for f in findings_of(report, "N-oversight")] == ["人民政府的“监督保障”应报告评议、责任追究情况"]
+    full = complete_report(
+        organization("gov2", kind=Organization.Kind.GOVERNMENT),
+        texts={"overview_oversight": "开展工作考核、社会评议，无责任追究情况。"},
+    )
+    assert findings_of(full, "N-oversight") == []
+    assert findings_of(complete_report(organization("dept")), "N-oversight") == []

@@ -1,0 +1,91 @@
+"""The demo data, and the sample report entered as published."""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from disclosure.models import AnnualReport, Membership, Organization
+
+pytestmark = pytest.mark.django_db
+
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "xiuzhou-hitech-zone-2020.txt"
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+
+
+def export(capsys, slug, year):
+    capsys.readouterr()
+    call_command("export_report", slug, str(year))
+    return json.loads(capsys.readouterr().out)
+
+
+def test_load_demo_twice_gives_the_same_data(demo, settings, django_user_model):
+    counts = (
+        Organization.objects.count(),
+        AnnualReport.objects.count(),
+        django_user_model.objects.count(),
+        Membership.objects.count(),
+    )
+    call_command("load_demo")
+    assert counts == (
+        Organization.objects.count(),
+        AnnualReport.objects.count(),
+        django_user_model.objects.count(),
+        Membership.objects.count(),
+    )
+    assert counts[:3] == (4, 2, 3)
+
+
+def test_load_demo_refuses_when_debug_is_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo")
+    assert Organization.objects.count() == 0
+
+
+def test_the_demo_password_comes_from_the_environment(settings, monkeypatch, client):
+    settings.DEBUG = True
+    monkeypatch.setenv("DEMO_PASSWORD", "another-secret-1")
+    call_command("load_demo")
+    from django.contrib.auth import authenticate
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/workspace/login/")
+    assert authenticate(request, username="editor", password="another-secret-1") is not None
+
+
+def test_the_sample_shows_its_procurement_figures_and_its_text_as_published(demo, capsys):
+    doc = export(capsys, "xiuzhou-hitech-zone", 2020)
+    assert doc["edition"]["code"] == "2019"
+    table2 = next(p for p in doc["parts"] if p["code"] == "proactive")
+    procurement = next(r for r in table2["rows"] if r["code"] == "procurement")
+    assert [(c["label"], c["value"]) for c in procurement["cells"]] == [("采购项目数量", 136), ("采购总金额", 685389)]
+    published = SAMPLE.read_text(encoding="utf-8")
+    texts = [s["text"] for p in doc["parts"] for s in p.get("sections", [])]
+    for text in texts:
+        for line in text.splitlines():
+            assert line in published, line
+    assert "2019年，高新区通过主动公开信息829条" in texts[1]
+
+
+def test_the_sample_keeps_its_faults_visible_to_the_check(demo, capsys):
+    doc = export(capsys, "xiuzhou-hitech-zone", 2020)
+    assert [f["rule"] for f in doc["findings"]] == ["N-year"]
+
+
+def test_the_2021_demo_report_is_complete_and_consistent(demo):
+    call_command("check_report", "xiuzhou-education", "2021")
+
+
+def test_the_sample_round_trips_through_export_and_import(demo, capsys, tmp_path):
+    first = export(capsys, "xiuzhou-hitech-zone", 2020)
+    path = tmp_path / "sample.json"
+    path.write_text(json.dumps(first, ensure_ascii=False), encoding="utf-8")
+    call_command("import_report", str(path))
+    assert export(capsys, "xiuzhou-hitech-zone", 2020) == first
