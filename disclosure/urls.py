@@ -2,13 +2,7 @@
 
 from django.urls import include, path
 
-from . import views
-
-public_patterns = [
-    path("", views.home, name="home"),
-    path("reports/<slug:slug>/<int:year>/", views.report, name="report"),
-]
-
 urlpatterns = [
-    path("", include((public_patterns, "public"))),
+    path("workspace/", include("disclosure.workspace.urls")),
+    path("", include("disclosure.public.urls")),
 ]

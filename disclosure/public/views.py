@@ -3,12 +3,12 @@
 from django.http import Http404
 from django.shortcuts import render
 
-from .models import AnnualReport
+from ..models import PublishedVersion
 
 
 def home(request):
-    reports = AnnualReport.objects.select_related("organization").filter(status=AnnualReport.Status.PUBLISHED)
-    return render(request, "public/home.html", {"reports": reports})
+    versions = PublishedVersion.objects.select_related("report__organization")[:20]
+    return render(request, "public/home.html", {"versions": versions})
 
 
 def report(request, slug, year):
