@@ -289,11 +289,14 @@ class PublishedVersion(models.Model):
     report = models.ForeignKey(AnnualReport, verbose_name="报告", on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField("版本号")
     content = models.JSONField("内容（JSON 文档）")
+    # The document exactly as export_report writes it: PostgreSQL's jsonb does not keep the key order.
+    content_json = models.TextField("JSON 文档原文", blank=True)
     html = models.TextField("HTML")
     pdf = models.BinaryField("PDF")
     pdf_sha256 = models.CharField("PDF SHA-256", max_length=64)
     correction_note = models.TextField("更正说明", blank=True)
     published_at = models.DateTimeField("发布时间")
+    rendered_at = models.DateTimeField("生成时间", null=True, blank=True, help_text="网页和 PDF 最近一次生成的时间")
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.SET_NULL
     )

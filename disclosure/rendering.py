@@ -7,6 +7,8 @@ preview from its current state, so the preview is exactly what the public will s
 
 from decimal import Decimal
 
+from django.template.loader import render_to_string
+
 from .formats import CellKey, get_edition
 from .formats.layout import layout
 from .formats.values import format_value
@@ -18,11 +20,12 @@ def document_values(document):
     for part in document["parts"]:
         for row in part.get("rows", []):
             for cell in row["cells"]:
-                values[CellKey(part["code"], row["code"], cell["column"])] = _printed(cell["value"])
+                values[CellKey(part["code"], row["code"], cell["column"])] = printed_value(cell["value"])
     return values
 
 
-def _printed(value):
+def printed_value(value):
+    """A JSON cell value as printed: 12, 96171.6, "/", or "" for blank."""
     if isinstance(value, float | int):
         return format_value(Decimal(repr(value)))
     return value or ""  # "/" or blank
@@ -30,6 +33,13 @@ def _printed(value):
 
 def paragraphs(text):
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def grid_columns(grid):
+    """Each column of a grid as "label" (row headers, on the left) or "num" (figures), for ``<colgroup>``:
+    the print stylesheet gives them fixed widths, which spares WeasyPrint the costly automatic table layout."""
+    figures = max(sum(c.colspan for c in row if not c.header) for row in grid.body)
+    return ["label"] * (grid.width - figures) + ["num"] * figures
 
 
 def body_context(document):
@@ -41,9 +51,10 @@ def body_context(document):
             texts[section["code"]] = section["text"]
     parts = []
     for part in edition.parts:
-        item = {"code": part.code, "label": part.label, "sections": [], "grid": None}
+        item = {"code": part.code, "label": part.label, "sections": [], "grid": None, "columns": None}
         if part.is_table:
             item["grid"] = layout(part.table, fill=lambda spec: values.get(spec.key, ""))
+            item["columns"] = grid_columns(item["grid"])
         else:
             item["sections"] = [
                 {
@@ -60,5 +71,17 @@ def body_context(document):
         "organization": document["organization"],
         "year": document["year"],
         "preface": paragraphs(texts.get(edition.preface.code, "")),
+        "correction_note": paragraphs(document.get("correction_note") or ""),
         "parts": parts,
     }
+
+
+def render_body(document):
+    """The report body as an HTML fragment: stored with a published version, served inside the page shell."""
+    return render_to_string("report/body.html", {"body": body_context(document)})
+
+
+def render_print_html(document, published_at):
+    """The complete HTML document WeasyPrint turns into the PDF: the same body, the print stylesheet."""
+    context = {"body": body_context(document), "version": document["version"], "published_at": published_at}
+    return render_to_string("report/print.html", context)

@@ -5,6 +5,9 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from disclosure.models import AnnualReport
+from disclosure.publishing import reopen_for_correction
+
 from .test_demo import demo, export  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -16,6 +19,9 @@ def test_changing_one_cell_of_the_consistent_report_makes_check_report_fail(demo
     table3["rows"][0]["cells"][0]["value"] += 1  # 一、本年新收 自然人
     path = tmp_path / "changed.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    # The demo report is published: a change goes into a correction (a draft again).
+    report = AnnualReport.objects.get(organization__slug="xiuzhou-education", year=2021)
+    reopen_for_correction(report, None, "更正一个数字")
     call_command("import_report", str(path))
     capsys.readouterr()
     with pytest.raises(SystemExit) as e:

@@ -1,12 +1,30 @@
-"""Public URLs (permalinks): published versions only. Owned by the publication work."""
+"""Public URLs (permalinks): published versions only. The report URLs are a fixed contract (product.md)."""
 
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
 
 app_name = "public"
 
+
+class DownloadFormat:
+    regex = "pdf|json|csv"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(DownloadFormat, "fmt")
+
 urlpatterns = [
     path("", views.home, name="home"),
+    path("years/<int:year>/", views.year, name="year"),
+    path("reports/<slug:slug>/", views.organization, name="organization"),
     path("reports/<slug:slug>/<int:year>/", views.report, name="report"),
+    path("reports/<slug:slug>/<int:year>.<fmt:fmt>", views.download, name="download"),
+    path("reports/<slug:slug>/<int:year>/v<int:number>/", views.report, name="version"),
+    path("reports/<slug:slug>/<int:year>/v<int:number>.<fmt:fmt>", views.download, name="version_download"),
 ]

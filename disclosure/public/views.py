@@ -1,15 +1,145 @@
-"""Placeholder public views; the publication issue replaces them."""
+"""The public site: published versions only, no login. Anything unpublished or unknown is 404.
 
-from django.http import Http404
-from django.shortcuts import render
+The page of a report wraps the body stored at publication; downloads serve the stored files. Nothing is
+rendered again on a request, so these views are a query or two and a small template each.
+"""
 
-from ..models import PublishedVersion
+import hashlib
+import json
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.cache import get_conditional_response
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from ..models import Organization, PublishedVersion
+from .listing import organization_reports, organization_tree, year_reports
+from .opendata import document_csv
+
+CURRENT_MAX_AGE = 300  # the current version may be replaced by a correction
+VERSION_MAX_AGE = 365 * 24 * 3600  # a numbered version never changes
+
+RECENT = 10
 
 
+@require_safe
 def home(request):
-    versions = PublishedVersion.objects.select_related("report__organization")[:20]
-    return render(request, "public/home.html", {"versions": versions})
+    recent = (
+        PublishedVersion.objects.select_related("report__organization")
+        .only("number", "published_at", "report__year", "report__organization__name", "report__organization__slug")
+        .order_by("-published_at", "-id")[:RECENT]
+    )
+    years = PublishedVersion.objects.values_list("report__year", flat=True).order_by("-report__year").distinct()
+    context = {"recent": recent, "tree": organization_tree(list(Organization.objects.all())), "years": list(years)}
+    return _short_cache(render(request, "public/home.html", context))
 
 
-def report(request, slug, year):
+@require_safe
+def organization(request, slug):
+    org = get_object_or_404(Organization, slug=slug)
+    context = {"organization": org, "reports": organization_reports(org)}
+    return _short_cache(render(request, "public/organization.html", context))
+
+
+@require_safe
+def year(request, year):
+    rows = year_reports(year)
+    if not any(row["published"] for row in rows):
+        raise Http404
+    context = {"year": year, "rows": rows, "today": timezone.localdate()}
+    return _short_cache(render(request, "public/year.html", context))
+
+
+# ---- a report ---------------------------------------------------------------------------------------
+
+
+def _versions(slug, year):
+    """The published versions of a report, newest first, as light rows; 404 when there is none."""
+    rows = list(
+        PublishedVersion.objects.filter(report__organization__slug=slug, report__year=year)
+        .order_by("-number")
+        .values("id", "number", "published_at", "pdf_sha256")
+    )
+    if not rows:
+        raise Http404
+    return rows
+
+
+def _pick(versions, number):
+    if number is None:
+        return versions[0]
+    for version in versions:
+        if version["number"] == number:
+            return version
     raise Http404
+
+
+@require_safe
+def report(request, slug, year, number=None):
+    versions = _versions(slug, year)
+    chosen = _pick(versions, number)
+    version = (
+        PublishedVersion.objects.select_related("report__organization")
+        .only(
+            "number",
+            "html",
+            "pdf_sha256",
+            "correction_note",
+            "published_at",
+            "report__year",
+            "report__organization__name",
+            "report__organization__slug",
+        )
+        .get(pk=chosen["id"])
+    )
+    context = {
+        "version": version,
+        "report": version.report,
+        "organization": version.report.organization,
+        "versions": versions,
+        "current": versions[0],
+        "is_current": chosen is versions[0],
+        "permalink": number is None,  # the current-version URL, whose downloads follow the current version
+        "first_published_at": versions[-1]["published_at"],
+    }
+    return _short_cache(render(request, "public/report.html", context))
+
+
+# ---- downloads --------------------------------------------------------------------------------------
+
+
+@require_safe
+def download(request, slug, year, fmt, number=None):
+    chosen = _pick(_versions(slug, year), number)
+    if fmt == "pdf":
+        etag, body = f'"{chosen["pdf_sha256"]}"', None
+    else:
+        text = PublishedVersion.objects.values_list("content_json", flat=True).get(pk=chosen["id"])
+        body = (text if fmt == "json" else document_csv(json.loads(text))).encode("utf-8")
+        etag = f'"{hashlib.sha256(body).hexdigest()}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        if body is None:
+            body = bytes(PublishedVersion.objects.values_list("pdf", flat=True).get(pk=chosen["id"]))
+        response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
+        filename = f"{slug}-{year}-v{chosen['number']}.{fmt}"
+        response["Content-Disposition"] = content_disposition_header(fmt == "csv", filename)
+    response["ETag"] = etag
+    if number is None:
+        return _short_cache(response)
+    response["Cache-Control"] = f"public, max-age={VERSION_MAX_AGE}, immutable"
+    return response
+
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "json": "application/json; charset=utf-8",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _short_cache(response):
+    response["Cache-Control"] = f"public, max-age={CURRENT_MAX_AGE}"
+    return response

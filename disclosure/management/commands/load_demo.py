@@ -5,6 +5,7 @@ The reports are JSON documents in ``disclosure/demo/``, loaded through the same 
   published. Its "无" cells are entered as 0 (the agency's word for "none"), and its blank tables 三 and 四
   as 0 too: its text says no applications were received, and no cases are reported anywhere.
 - 嘉兴市秀洲区教育局 2021 (2021 edition): complete and consistent; 规章 is "/" (a 区 bureau makes none).
+Both are published (version 1) when first loaded, so that the public site has something to show.
 """
 
 import os
@@ -17,6 +18,7 @@ from django.db import transaction
 
 from disclosure.documents import import_document, loads
 from disclosure.models import Membership, Organization
+from disclosure.publishing import publish_report
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEFAULT_PASSWORD = "xiuzhou-demo-2026"
@@ -48,6 +50,10 @@ class Command(BaseCommand):
             for name in REPORTS:
                 report, created, changes, _ = import_document(loads((DEMO_DIR / name).read_text(encoding="utf-8")))
                 self.stdout.write(f"{'创建' if created else '已有'}：{report.title}")
+                if not report.versions.exists():
+                    # The demo reports stand for published ones: publish them without the workspace review.
+                    publish_report(report, None, require_approved=False)
+                    self.stdout.write(f"已发布：{report.get_absolute_url()}")
             self.load_accounts(password)
         shown = "（来自 DEMO_PASSWORD）" if os.environ.get("DEMO_PASSWORD") else DEFAULT_PASSWORD
         self.stdout.write(f"演示账号：admin、editor、reviewer，密码 {shown}")

@@ -1,0 +1,75 @@
+"""What the public lists show: organizations as a tree, an organization's reports, a year's reports.
+
+"Published on time" compares the first publication of a report (version 1) with its deadline
+(``Organization.deadline``: 1月31日 for departments, 3月31日 for governments, of the following year).
+"""
+
+from django.utils import timezone
+
+from ..models import Organization, PublishedVersion
+
+
+def organization_tree(organizations):
+    """[{"organization", "children": [...]}] from a flat list, roots first, names in order."""
+    nodes = {org.pk: {"organization": org, "children": []} for org in organizations}
+    roots = []
+    for org in organizations:
+        parent = nodes.get(org.parent_id)
+        (parent["children"] if parent else roots).append(nodes[org.pk])
+    return roots
+
+
+def _publications(versions):
+    """{report id: {"first": date, "current": number, "current_at": datetime}} from version rows."""
+    found = {}
+    for row in versions:
+        item = found.setdefault(row["report_id"], {"first": None, "current": 0, "current_at": None, **row})
+        at = timezone.localtime(row["published_at"])
+        if item["first"] is None or at.date() < item["first"]:
+            item["first"] = at.date()
+        if row["number"] > item["current"]:
+            item["current"], item["current_at"] = row["number"], at
+    return found
+
+
+def _status(deadline, first):
+    return {"deadline": deadline, "first_published": first, "on_time": first is not None and first <= deadline}
+
+
+def organization_reports(org):
+    """The organization's published reports, newest year first."""
+    rows = PublishedVersion.objects.filter(report__organization=org).values(
+        "report_id", "report__year", "number", "published_at"
+    )
+    reports = []
+    for item in _publications(rows).values():
+        year = item["report__year"]
+        reports.append({"year": year, "version": item["current"], **_status(org.deadline(year), item["first"])})
+    return sorted(reports, key=lambda r: r["year"], reverse=True)
+
+
+def year_reports(year):
+    """Every organization (in tree order) with its report for the year: published or not, when, on time."""
+    versions = PublishedVersion.objects.filter(report__year=year).values(
+        "report_id", "report__organization_id", "number", "published_at"
+    )
+    by_org = {item["report__organization_id"]: item for item in _publications(versions).values()}
+    rows = []
+    for org, depth in _walk(organization_tree(list(Organization.objects.all()))):
+        item = by_org.get(org.pk)
+        rows.append(
+            {
+                "organization": org,
+                "depth": depth,
+                "published": item is not None,
+                "version": item["current"] if item else None,
+                **_status(org.deadline(year), item["first"] if item else None),
+            }
+        )
+    return rows
+
+
+def _walk(nodes, depth=0):
+    for node in nodes:
+        yield node["organization"], depth
+        yield from _walk(node["children"], depth + 1)
