@@ -4,14 +4,16 @@ Report content is edited in the workspace (where every save is checked and recor
 are shown read-only, with the consistency findings, so the admin cannot bypass the history.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.html import format_html_join
 
 from . import actions
+from .actions import ActionError
 from .checks import check_report
 from .models import AnnualReport, Cell, Membership, Organization, PublishedVersion, ReportEvent
+from .publishing import publish_report
 
 User = get_user_model()
 
@@ -99,6 +101,17 @@ class AnnualReportAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [CellInline, ReportEventInline]
+    actions = ["publish_selected"]
+
+    @admin.action(description="发布所选的已审核报告")
+    def publish_selected(self, request, queryset):
+        for report in queryset.select_related("organization"):
+            try:
+                version = publish_report(report, request.user)
+            except ActionError as e:
+                self.message_user(request, f"{report.title}：{e}", messages.ERROR)
+            else:
+                self.message_user(request, f"已发布：{report.title} 第{version.number}版", messages.SUCCESS)
 
     def save_model(self, request, obj, form, change):
         if change:
