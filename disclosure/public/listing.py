@@ -38,8 +38,10 @@ def _status(deadline, first):
 
 def organization_reports(org):
     """The organization's published reports, newest year first."""
-    rows = PublishedVersion.objects.filter(report__organization=org).values(
-        "report_id", "report__year", "number", "published_at"
+    rows = (
+        PublishedVersion.objects.filter(report__organization=org)
+        .order_by()
+        .values("report_id", "report__year", "number", "published_at")
     )
     reports = []
     for item in _publications(rows).values():
@@ -50,8 +52,10 @@ def organization_reports(org):
 
 def year_reports(year):
     """Every organization (in tree order) with its report for the year: published or not, when, on time."""
-    versions = PublishedVersion.objects.filter(report__year=year).values(
-        "report_id", "report__organization_id", "number", "published_at"
+    versions = (
+        PublishedVersion.objects.filter(report__year=year)
+        .order_by()
+        .values("report_id", "report__organization_id", "number", "published_at")
     )
     by_org = {item["report__organization_id"]: item for item in _publications(versions).values()}
     rows = []

@@ -38,7 +38,7 @@ def home(request):
 
 @require_safe
 def organization(request, slug):
-    org = get_object_or_404(Organization, slug=slug)
+    org = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
     context = {"organization": org, "reports": organization_reports(org)}
     return _short_cache(render(request, "public/organization.html", context))
 

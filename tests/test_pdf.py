@@ -1,0 +1,174 @@
+"""The published PDF: official labels in order, figures after their rows, embedded subset CJK fonts, A4,
+tagged; and WeasyPrint reads nothing but our static files. PNGs of the pages go to test-output/."""
+
+import re
+import shutil
+import subprocess
+import zlib
+
+import pytest
+from django.core.management import call_command
+from weasyprint.urls import FatalURLFetchingError
+
+from disclosure import actions
+from disclosure.formats import get_edition
+from disclosure.models import PublishedVersion
+from disclosure.pdf import BASE_URL, RefusedURL, StaticOnlyFetcher, render_pdf
+from disclosure.publishing import publish_report
+from disclosure.rendering import printed_value
+
+from . import factories
+from .test_public_report import DEMO, assert_in_order, edition_labels
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) is not installed"),
+]
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True
+    call_command("load_demo")
+
+
+def run(*args, input=None):
+    return subprocess.run(args, input=input, capture_output=True, check=True, timeout=60).stdout
+
+
+def pdf_text(pdf, *options):
+    return run("pdftotext", *options, "-", "-", input=pdf).decode("utf-8")
+
+
+def pdf_objects(pdf):
+    """The PDF's bytes with its compressed streams (object streams included) inflated."""
+    yield pdf
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", pdf, re.S):
+        try:
+            yield zlib.decompress(match.group(1))
+        except zlib.error:
+            pass
+
+
+def figures_follow_row_labels(text, document):
+    """Each labelled row of the tables is followed, in content order, by its figures in column order."""
+    for part in document["parts"]:
+        for row in part.get("rows", []):
+            values = [printed_value(c["value"]) for c in row["cells"]]
+            label = r"\s*".join(re.escape(ch) for ch in row["label"]) if row["label"] else ""
+            pattern = label + r"\s+" + r"\s+".join(re.escape(v) for v in values) + r"(\s|$)"
+            assert re.search(pattern, text), f"{part['label']} · {row['label'] or '（数据行）'}: {values}"
+
+
+@pytest.mark.parametrize("slug,year", DEMO)
+def test_the_pdf_has_every_label_in_order_and_the_figures_in_their_rows(demo, client, output_dir, slug, year):
+    pdf = client.get(f"/reports/{slug}/{year}.pdf").content
+    version = PublishedVersion.objects.get(report__organization__slug=slug, report__year=year)
+    text = pdf_text(pdf, "-raw")
+    edition = get_edition(version.content["edition"]["code"])
+    assert_in_order([version.content["title"], *edition_labels(edition)], text)
+    figures_follow_row_labels(text, version.content)
+    # Pages for people to look at.
+    for old in output_dir.glob(f"pdf-{slug}-{year}-*.png"):
+        old.unlink()
+    run("pdftoppm", "-png", "-r", "60", "-", str(output_dir / f"pdf-{slug}-{year}"), input=pdf)
+    assert list(output_dir.glob(f"pdf-{slug}-{year}-*.png"))
+
+
+def test_the_pdf_looks_like_an_official_document(demo, client):
+    pdf = client.get("/reports/xiuzhou-education/2021.pdf").content
+    info = run("pdfinfo", "-", input=pdf).decode()
+    assert re.search(r"Title:\s+嘉兴市秀洲区教育局2021年度政府信息公开工作年度报告", info)
+    assert re.search(r"Author:\s+嘉兴市秀洲区教育局", info)
+    assert re.search(r"Page size:\s+595\.\d+ x 841\.\d+ pts \(A4\)", info)
+    assert re.search(r"Tagged:\s+yes", info)  # PDF/UA-1
+    assert re.search(rb"/Lang\s*\(zh-CN\)", b"".join(pdf_objects(pdf)))
+    text = pdf_text(pdf, "-layout")
+    pages = text.split("\f")[:-1]
+    assert len(pages) >= 4
+    indents = []
+    for number, page in enumerate(pages, 1):
+        found = re.search(rf"^( *)—\s*{number}\s*—\s*$", page, re.M)  # "— N —" on a line of its own
+        assert found, f"page {number}"
+        indents.append(len(found.group(1)))
+    # Odd pages carry the number on the right, even pages on the left.
+    assert min(indents[0::2]) > max(indents[1::2]) + 20
+    assert "嘉兴市秀洲区教育局" in pages[-1] and "日" in pages[-1]  # signed and dated
+
+
+def test_chinese_text_is_in_embedded_subset_fonts(demo, client):
+    pdf = client.get("/reports/xiuzhou-hitech-zone/2020.pdf").content
+    fonts = run("pdffonts", "-", input=pdf).decode().splitlines()[2:]
+    assert fonts
+    for line in fonts:
+        name, emb, sub = line.split()[0], line.split()[-5], line.split()[-4]
+        assert (emb, sub) == ("yes", "yes"), line
+        assert re.match(r"^[A-Z]{6}\+Noto-?(Serif|Sans)-?CJK", name), line  # a subset (XXXXXX+) of a CJK font
+    assert "2020年，秀洲国家高新区在认真贯彻落实上级关于政务信息公开工作的部署" in pdf_text(pdf).replace("\n", "")
+
+
+# ---- the URL fetcher --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "http://127.0.0.1:1/",
+        "https://127.0.0.1:1/static/print/report-print.css",
+        "data:text/css,body{}",
+        f"{BASE_URL}static/../../../etc/passwd",
+        f"{BASE_URL}static/%2e%2e/%2e%2e/etc/passwd",
+        f"{BASE_URL}etc/passwd",
+        f"{BASE_URL}static/print/report-print.css?x=1",
+        "ftp://example.org/x.css",
+    ],
+)
+def test_the_fetcher_refuses_everything_but_our_static_files(url):
+    fetcher = StaticOnlyFetcher()
+    with pytest.raises(RefusedURL):
+        fetcher.fetch(url)
+    assert fetcher.refused == [url]
+
+
+def test_the_fetcher_serves_our_print_stylesheet():
+    response = StaticOnlyFetcher().fetch(f"{BASE_URL}static/print/report-print.css")
+    assert response.content_type == "text/css" and b"@page" in response.read()
+
+
+def test_a_missing_static_file_stops_the_rendering():
+    with pytest.raises(FatalURLFetchingError):
+        StaticOnlyFetcher().fetch(f"{BASE_URL}static/print/missing.css")
+
+
+def test_hostile_markup_reaches_neither_files_nor_the_network():
+    fetcher = StaticOnlyFetcher()
+    html = (
+        '<html lang="zh-CN"><head><link rel="stylesheet" href="http://127.0.0.1:1/x.css"></head><body>'
+        '<p>正文</p><img src="file:///etc/passwd"><img src="http://127.0.0.1:1/">'
+        '<a href="http://127.0.0.1:1/">链接</a></body></html>'
+    )
+    pdf = render_pdf(html, fetcher=fetcher)
+    assert sorted(fetcher.refused) == ["file:///etc/passwd", "http://127.0.0.1:1/", "http://127.0.0.1:1/x.css"]
+    assert "root:" not in pdf_text(pdf)
+
+
+def test_narrative_markup_is_printed_as_text_and_fetches_nothing(client, monkeypatch):
+    refused = []
+    original = StaticOnlyFetcher.fetch
+
+    def watching(self, url, headers=None):
+        try:
+            return original(self, url, headers)
+        except RefusedURL:
+            refused.append(url)
+            raise
+
+    monkeypatch.setattr(StaticOnlyFetcher, "fetch", watching)
+    report = factories.complete_report(factories.organization("agency"))
+    hostile = '见<img src="file:///etc/passwd">和<a href="http://127.0.0.1:1/">链接</a>。'
+    actions.save_content(report, None, texts={"other_matters": hostile})
+    publish_report(report, None, require_approved=False)
+    text = re.sub(r"\s+", "", pdf_text(client.get("/reports/agency/2021.pdf").content))
+    assert '<imgsrc="file:///etc/passwd">' in text and "root:" not in text
+    assert refused == []

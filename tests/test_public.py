@@ -1,0 +1,250 @@
+"""The public site over HTTP: what is reachable, the downloads, caching, headers, query counts."""
+
+import csv
+import datetime
+import hashlib
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from disclosure import actions
+from disclosure.models import AnnualReport, Organization, PublishedVersion
+from disclosure.publishing import publish_report, reopen_for_correction
+
+from . import factories
+
+pytestmark = pytest.mark.django_db
+
+FILES = ["pdf", "json", "csv"]
+
+
+def urls(slug, year, number=1):
+    base = f"/reports/{slug}/{year}"
+    return [f"{base}/", *(f"{base}.{f}" for f in FILES), f"{base}/v{number}/"] + [
+        f"{base}/v{number}.{f}" for f in FILES
+    ]
+
+
+def approve(report):
+    AnnualReport.objects.filter(pk=report.pk).update(status=AnnualReport.Status.APPROVED)
+
+
+@pytest.fixture
+def government():
+    return factories.organization("district", kind=Organization.Kind.GOVERNMENT, name="测试区人民政府")
+
+
+@pytest.fixture
+def report(government):
+    return factories.complete_report(factories.organization("agency", parent=government, name="测试区教育局"))
+
+
+@pytest.fixture
+def published(report):
+    return publish_report(report, None, require_approved=False)
+
+
+# ---- what is reachable ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", ["draft", "submitted", "approved"])
+def test_an_unpublished_report_is_404_on_every_public_url(client, report, status):
+    AnnualReport.objects.filter(pk=report.pk).update(status=status)
+    for url in urls("agency", 2021):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/years/2021/").status_code == 404
+    assert "测试区教育局2021" not in client.get("/").content.decode()
+    assert "2021年度报告" not in client.get("/reports/agency/").content.decode()
+
+
+def test_an_unknown_organization_year_or_version_is_404(client, published):
+    for url in urls("nobody", 2021) + urls("agency", 2020) + urls("agency", 2021, number=2)[4:]:
+        assert client.get(url).status_code == 404, url
+    assert client.get("/reports/nobody/").status_code == 404
+    assert client.get("/years/2020/").status_code == 404
+    assert client.get("/reports/agency/2021.xml").status_code == 404
+
+
+def test_a_published_report_is_on_every_public_url(client, published):
+    for url in urls("agency", 2021):
+        assert client.get(url).status_code == 200, url
+
+
+def test_a_correction_in_progress_keeps_the_published_version_public(client, report, published):
+    reopen_for_correction(report, None, "更正一处文字。")
+    actions.save_content(report, None, texts={"problems": "草稿中的新文字，尚未发布。"})
+    page = client.get("/reports/agency/2021/").content.decode()
+    assert "存在的问题及改进情况。" in page and "尚未发布" not in page
+    assert client.get("/reports/agency/2021/v2/").status_code == 404
+    assert json.loads(client.get("/reports/agency/2021.json").content)["version"] == 1
+
+
+def test_the_corrected_version_is_current_and_the_earlier_one_stays(client, report, published):
+    reopen_for_correction(report, None, "更正表二中的数字。")
+    approve(report)
+    publish_report(report, None)
+
+    current = client.get("/reports/agency/2021/").content.decode()
+    assert "更正说明" in current and "更正表二中的数字。" in current
+    assert "第2版" in current and "已有更新的版本" not in current
+    assert json.loads(client.get("/reports/agency/2021.json").content)["version"] == 2
+
+    earlier = client.get("/reports/agency/2021/v1/").content.decode()
+    assert "已有更新的版本" in earlier and 'href="/reports/agency/2021/"' in earlier
+    assert "更正表二中的数字。" not in earlier
+    assert 'href="/reports/agency/2021/v1.pdf"' in earlier
+    assert json.loads(client.get("/reports/agency/2021/v1.json").content)["version"] == 1
+    assert "已有更新的版本" not in client.get("/reports/agency/2021/v2/").content.decode()
+
+
+# ---- the lists -----------------------------------------------------------------------------------------
+
+
+def test_home_lists_recent_publications_organizations_as_a_tree_and_years(client, published):
+    factories.organization("unpublished", name="尚未发布的机关")
+    page = client.get("/").content.decode()
+    assert 'href="/reports/agency/2021/"' in page
+    tree = page[page.index('class="org-tree"') :]
+    assert tree.index("测试区人民政府") < tree.index("<ul>") < tree.index("测试区教育局")
+    assert "尚未发布的机关" in page
+    assert 'href="/years/2021/"' in page
+
+
+def test_the_organization_page_says_on_time_or_late(client, published, report):
+    page = client.get("/reports/agency/").content.decode()
+    assert "2021年度报告" in page and "按时发布" in page  # published today, before 2022-01-31? see below
+    late = timezone.make_aware(datetime.datetime(2022, 2, 3, 10))
+    PublishedVersion.objects.filter(pk=published.pk).update(published_at=late)
+    page = client.get("/reports/agency/").content.decode()
+    assert "逾期发布" in page and "2022年2月3日" in page and "2022年1月31日" in page
+
+
+def test_the_year_page_lists_every_organization_and_who_published(client, published, government):
+    on_time = timezone.make_aware(datetime.datetime(2022, 1, 20, 10))
+    PublishedVersion.objects.filter(pk=published.pk).update(published_at=on_time)
+    page = client.get("/years/2021/").content.decode()
+    assert "测试区人民政府" in page and "测试区教育局" in page
+    assert "按时发布" in page and "2022年1月20日" in page
+    assert "2022年3月31日" in page  # the government's deadline
+    assert "逾期未发布" in page or "尚未发布" in page
+
+
+# ---- downloads -----------------------------------------------------------------------------------------
+
+
+def test_the_pdf_served_is_the_one_whose_hash_the_page_shows(client, published):
+    response = client.get("/reports/agency/2021.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    digest = hashlib.sha256(response.content).hexdigest()
+    assert digest == published.pdf_sha256
+    assert digest in client.get("/reports/agency/2021/").content.decode()
+    assert response["ETag"] == f'"{digest}"'
+
+
+def test_the_json_is_the_document_export_report_writes(client, published, capsys):
+    response = client.get("/reports/agency/2021.json")
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    capsys.readouterr()
+    call_command("export_report", "agency", "2021")
+    assert response.content.decode("utf-8") == capsys.readouterr().out
+
+
+def test_the_csv_has_one_row_per_cell_with_a_bom(client, published, report):
+    response = client.get("/reports/agency/2021.csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="agency-2021-v1.csv"'
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == ["部分", "行", "列", "数值", "代码"]
+    assert len(rows) - 1 == len(report.format.cell_specs())
+    by_code = {row[4]: row for row in rows[1:]}
+    assert by_code["proactive.rules.made"] == [
+        "二、主动公开政府信息情况",
+        "第二十条第（一）项 / 规章",
+        "本年制发件数",
+        "0",
+        "proactive.rules.made",
+    ]
+    total = by_code["litigation.cases.reconsideration_total"]
+    assert total[:3] == ["四、政府信息公开行政复议、行政诉讼情况", "", "行政复议 / 总计"]
+
+
+# ---- caching -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FILES)
+def test_current_files_are_cached_briefly_and_revalidated(client, published, fmt):
+    response = client.get(f"/reports/agency/2021.{fmt}")
+    assert response["Cache-Control"] == "public, max-age=300"
+    etag = response["ETag"]
+    again = client.get(f"/reports/agency/2021.{fmt}", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == etag
+    assert client.get(f"/reports/agency/2021.{fmt}", HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+@pytest.mark.parametrize("fmt", FILES)
+def test_numbered_files_are_immutable(client, published, fmt):
+    response = client.get(f"/reports/agency/2021/v1.{fmt}")
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert client.get(f"/reports/agency/2021/v1.{fmt}", HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+def test_pages_are_cached_briefly(client, published):
+    for url in ["/", "/reports/agency/", "/years/2021/", "/reports/agency/2021/", "/reports/agency/2021/v1/"]:
+        assert client.get(url)["Cache-Control"] == "public, max-age=300", url
+
+
+# ---- headers and markup --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/", "/reports/agency/2021/", "/reports/agency/2021.pdf", "/reports/nobody/"])
+def test_security_headers(client, published, url):
+    response = client.get(url)
+    csp = response["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp
+    assert "frame-ancestors 'none'" in csp and "default-src 'self'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.parametrize("url", ["/", "/reports/agency/", "/years/2021/", "/reports/agency/2021/"])
+def test_no_inline_script_or_style(client, published, url):
+    html = client.get(url).content.decode()
+    assert "<style" not in html and " style=" not in html
+    assert html.count("<script") == html.count("<script src=")
+    assert " on" not in html.replace(" only", "")  # no onclick= etc.
+
+
+def test_the_narrative_is_escaped(client, report):
+    hostile = '<script>alert(1)</script><img src="file:///etc/passwd">'
+    actions.save_content(report, None, texts={"other_matters": hostile})
+    publish_report(report, None, require_approved=False)
+    html = client.get("/reports/agency/2021/").content.decode()
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# ---- query counts --------------------------------------------------------------------------------------
+
+
+def test_query_counts(client, published, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        client.get("/reports/agency/2021/")
+    with django_assert_num_queries(2):
+        client.get("/reports/agency/2021/v1/")
+    with django_assert_num_queries(3):
+        client.get("/")
+    with django_assert_num_queries(2):
+        client.get("/reports/agency/")
+    with django_assert_num_queries(2):
+        client.get("/years/2021/")
+    with django_assert_num_queries(2):
+        response = client.get("/reports/agency/2021.pdf")
+    with django_assert_num_queries(1):
+        client.get("/reports/agency/2021.pdf", HTTP_IF_NONE_MATCH=response["ETag"])
+    with django_assert_num_queries(2):
+        client.get("/reports/agency/2021.csv")
