@@ -19,6 +19,7 @@ from .checks import BLOCKING
 from .documents import dumps, export_document
 from .models import AnnualReport, PublishedVersion, ReportEvent
 from .pdf import render_pdf
+from .public import pagecache
 from .rendering import render_body, render_print_html
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ def publish_report(report, actor, *, require_approved=True):
             published_by=actor,
         )
         message = f"第{number}版" + (f"；更正说明：{report.correction_note}" if number > 1 else "")
+        pagecache.invalidate()
         record(
             report, actor, ReportEvent.Action.PUBLISH, from_status=from_status, to_status=report.status, message=message
         )
@@ -130,4 +132,5 @@ def rerender_version(version_id):
     PublishedVersion.objects.filter(pk=version.pk).update(
         html=outputs.html, pdf=outputs.pdf, pdf_sha256=outputs.pdf_sha256, rendered_at=timezone.now()
     )
+    pagecache.invalidate()
     return True

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from disclosure import actions
 from disclosure.models import AnnualReport, Organization, PublishedVersion
+from disclosure.public import pagecache
 from disclosure.publishing import publish_report, reopen_for_correction
 
 from . import factories
@@ -118,6 +119,7 @@ def test_the_organization_page_says_on_time_or_late(client, published, report):
     assert "2021年度报告" in page and "按时发布" in page  # published today, before 2022-01-31? see below
     late = timezone.make_aware(datetime.datetime(2022, 2, 3, 10))
     PublishedVersion.objects.filter(pk=published.pk).update(published_at=late)
+    pagecache.invalidate()  # not a publication: the cached page would otherwise stay for a minute
     page = client.get("/reports/agency/").content.decode()
     assert "逾期发布" in page and "2022年2月3日" in page and "2022年1月31日" in page
 
@@ -228,11 +230,32 @@ def test_the_narrative_is_escaped(client, report):
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def test_a_signed_in_user_gets_a_fresh_page(client, published, django_user_model, django_assert_num_queries):
+    client.get("/reports/agency/2021/")
+    client.force_login(django_user_model.objects.create_user("someone"))
+    with django_assert_num_queries(2):  # the versions, the version: rendered afresh
+        assert client.get("/reports/agency/2021/").status_code == 200
+
+
+def test_publishing_empties_the_page_cache_of_every_process(client, report, published):
+    assert "第1版" in client.get("/reports/agency/2021/").content.decode()
+    assert "更正" not in client.get("/").content.decode()
+    stamp = pagecache.generation()
+    reopen_for_correction(report, None, "更正一处。")
+    approve(report)
+    publish_report(report, None)
+    assert pagecache.generation() != stamp  # the stamp file in MEDIA_ROOT, seen by all workers
+    assert "第2版" in client.get("/reports/agency/2021/").content.decode()
+    assert "更正，第2版" in client.get("/").content.decode()
+
+
 # ---- query counts --------------------------------------------------------------------------------------
 
 
 def test_query_counts(client, published, django_assert_num_queries):
     with django_assert_num_queries(2):
+        client.get("/reports/agency/2021/")
+    with django_assert_num_queries(0):  # kept until the next publication
         client.get("/reports/agency/2021/")
     with django_assert_num_queries(2):
         client.get("/reports/agency/2021/v1/")

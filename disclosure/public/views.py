@@ -1,7 +1,8 @@
 """The public site: published versions only, no login. Anything unpublished or unknown is 404.
 
 The page of a report wraps the body stored at publication; downloads serve the stored files. Nothing is
-rendered again on a request, so these views are a query or two and a small template each.
+rendered again on a request, so these views are a query or two and a small template each, and the pages
+are kept (``pagecache``) until the next publication.
 """
 
 import hashlib
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_safe
 from ..models import Organization, PublishedVersion
 from .listing import organization_reports, organization_tree, year_reports
 from .opendata import document_csv
+from .pagecache import cached_page
 
 CURRENT_MAX_AGE = 300  # the current version may be replaced by a correction
 VERSION_MAX_AGE = 365 * 24 * 3600  # a numbered version never changes
@@ -25,6 +27,7 @@ RECENT = 10
 
 
 @require_safe
+@cached_page
 def home(request):
     recent = (
         PublishedVersion.objects.select_related("report__organization")
@@ -37,6 +40,7 @@ def home(request):
 
 
 @require_safe
+@cached_page
 def organization(request, slug):
     org = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
     context = {"organization": org, "reports": organization_reports(org)}
@@ -44,6 +48,7 @@ def organization(request, slug):
 
 
 @require_safe
+@cached_page
 def year(request, year):
     rows = year_reports(year)
     if not any(row["published"] for row in rows):
@@ -60,7 +65,7 @@ def _versions(slug, year):
     rows = list(
         PublishedVersion.objects.filter(report__organization__slug=slug, report__year=year)
         .order_by("-number")
-        .values("id", "number", "published_at", "pdf_sha256")
+        .values("id", "number", "published_at", "pdf_sha256", "rendered_at")
     )
     if not rows:
         raise Http404
@@ -77,9 +82,14 @@ def _pick(versions, number):
 
 
 @require_safe
+@cached_page
 def report(request, slug, year, number=None):
     versions = _versions(slug, year)
     chosen = _pick(versions, number)
+    return _short_cache(_render_report(request, versions, chosen, number))
+
+
+def _render_report(request, versions, chosen, number):
     version = (
         PublishedVersion.objects.select_related("report__organization")
         .only(
@@ -104,7 +114,7 @@ def report(request, slug, year, number=None):
         "permalink": number is None,  # the current-version URL, whose downloads follow the current version
         "first_published_at": versions[-1]["published_at"],
     }
-    return _short_cache(render(request, "public/report.html", context))
+    return render(request, "public/report.html", context)
 
 
 # ---- downloads --------------------------------------------------------------------------------------

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Public report page under gunicorn (2 workers) against a static file of the same size served by the same
+# server (WhiteNoise), each for $DURATION seconds with wrk over loopback, in the same run.
+# Usage: bench/page_bench.sh   (after bench/pdf_bench.py or any run that created bench/output/bench.sqlite3)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+DURATION=${DURATION:-20}
+PORT=${PORT:-8799}
+OUT=bench/output
+PY=.venv/bin/python
+mkdir -p "$OUT"
+
+export DATABASE_URL=${BENCH_DATABASE_URL:-sqlite:///$PWD/$OUT/bench.sqlite3}
+# Production-like settings: DEBUG off (cached templates, WhiteNoise from collected files).
+export DEBUG=0 SECRET_KEY=bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=127.0.0.1
+export SECURE_SSL_REDIRECT=0
+export PYTHONPATH=$PWD/bench DJANGO_SETTINGS_MODULE=bench_settings
+DEBUG=1 DJANGO_SETTINGS_MODULE=reportsite.settings $PY - <<'PY'
+import sys; sys.path.insert(0, "bench")
+import common; common.setup_django(); common.ensure_demo()
+PY
+$PY manage.py collectstatic --noinput -v0
+
+PAGE=/reports/xiuzhou-hitech-zone/2020/
+.venv/bin/gunicorn reportsite.wsgi --bind 127.0.0.1:$PORT --workers 2 --log-level warning &
+GUNICORN=$!
+trap 'kill $GUNICORN 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$PORT$PAGE" && break; sleep 0.2; done
+
+size=$(curl -s -o /dev/null -w '%{size_download}' "http://127.0.0.1:$PORT$PAGE")
+# A static file of exactly the page's size, served by WhiteNoise from STATIC_ROOT (found at startup, so restart).
+head -c "$size" /dev/urandom | base64 -w 100 | head -c "$size" > staticfiles/bench-same-size.txt
+kill $GUNICORN; wait $GUNICORN 2>/dev/null || true
+.venv/bin/gunicorn reportsite.wsgi --bind 127.0.0.1:$PORT --workers 2 --log-level warning &
+GUNICORN=$!
+for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/static/bench-same-size.txt" && break; sleep 0.2; done
+
+run() {
+  wrk -t2 -c16 -d"${DURATION}s" --latency "http://127.0.0.1:$PORT$1" > "$OUT/wrk-$2.txt"
+  awk '/Requests\/sec/ {print $2}' "$OUT/wrk-$2.txt"
+}
+page_rps=$(run "$PAGE" page)
+static_rps=$(run /static/bench-same-size.txt static)
+ratio=$(awk -v a="$page_rps" -v b="$static_rps" 'BEGIN {printf "%.2f", a / b}')
+printf '{"page_bytes": %s, "page_rps": %s, "static_rps": %s, "ratio": %s}\n' "$size" "$page_rps" "$static_rps" "$ratio" \
+  | tee "$OUT/page.json"

@@ -1,0 +1,121 @@
+"""PDF rendering: WeasyPrint (as publish_report does it) against `libreoffice --headless --convert-to pdf` of
+the same HTML. Each run is a fresh process, so that its peak memory (ru_maxrss) is its own; WeasyPrint's time
+is measured inside the process, for the first render (cold: fonts loaded) and a second one (warm, as in a
+long-running server process). Usage: python bench/pdf_bench.py [runs]"""
+
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+LONG_REPEAT = 6  # narrative sections written six times over: about ten pages of narrative
+
+CHILD = """
+import sys, time, json
+sys.path.insert(0, {root!r})
+import os; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reportsite.settings")
+import django; django.setup()
+from disclosure.pdf import render_pdf
+html = open({html!r}, encoding="utf-8").read()
+times = []
+for _ in range(2):
+    t = time.perf_counter(); pdf = render_pdf(html); times.append(time.perf_counter() - t)
+open({pdf!r}, "wb").write(pdf)
+print(json.dumps(times))
+"""
+
+
+def run_measured(args):
+    """Run a process under GNU time; return (wall seconds, peak RSS in MiB, stdout).
+
+    GNU time, not os.wait4 here: a child's ru_maxrss starts from its parent's, and this parent is large."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        started = time.perf_counter()
+        done = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, *args], capture_output=True)
+        wall = time.perf_counter() - started
+        if done.returncode:
+            raise RuntimeError(f"{args[0]} failed ({done.returncode}): {done.stderr[-500:]!r}")
+        return wall, int(report.read().split()[-1]) / 1024, done.stdout
+
+
+def pages(pdf):
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    return next(int(line.split()[-1]) for line in info.splitlines() if line.startswith("Pages:"))
+
+
+def weasyprint(name, html_path, workdir):
+    pdf = workdir / f"{name}.pdf"
+    script = CHILD.format(root=str(common.ROOT), html=str(html_path), pdf=str(pdf))
+    cold, warm, memory = [], [], []
+    for _ in range(RUNS):
+        _, rss, out = run_measured([sys.executable, "-c", script])
+        first, second = json.loads(out)
+        cold.append(first), warm.append(second), memory.append(rss)
+    return {
+        "pages": pages(pdf),
+        "bytes": pdf.stat().st_size,
+        "cold_s": statistics.median(cold),
+        "warm_s": statistics.median(warm),
+        "peak_mib": statistics.median(memory),
+    }
+
+
+def libreoffice(name, html_path, workdir):
+    soffice = shutil.which("libreoffice") or shutil.which("soffice")
+    if not soffice:
+        return None
+    profile = workdir / "lo-profile"
+    out = workdir / "lo"
+    args = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+            "--outdir", str(out), str(html_path)]  # fmt: skip
+    run_measured(args)  # first start creates the profile: not counted
+    walls, memory = [], []
+    for _ in range(RUNS):
+        wall, rss, _ = run_measured(args)
+        walls.append(wall), memory.append(rss)
+    pdf = out / f"{html_path.stem}.pdf"
+    return {"pages": pages(pdf), "bytes": pdf.stat().st_size, "wall_s": statistics.median(walls),
+            "peak_mib": statistics.median(memory)}  # fmt: skip
+
+
+def main():
+    common.setup_django()
+    common.ensure_demo()
+    from django.contrib.staticfiles import finders
+
+    from disclosure.rendering import render_print_html
+
+    version = common.demo_version()
+    css = finders.find("print/report-print.css")
+    workdir = Path(tempfile.mkdtemp(prefix="pdfbench-"))
+    results = {}
+    documents = {"demo-2021": version.content, "long-narrative": common.long_document(version.content, LONG_REPEAT)}
+    for name, document in documents.items():
+        html = render_print_html(document, version.published_at)
+        path = workdir / f"{name}.html"
+        path.write_text(html, encoding="utf-8")
+        # LibreOffice gets the same HTML with the stylesheet as a local file (it fetches nothing else).
+        lo_path = workdir / f"{name}-lo.html"
+        lo_path.write_text(html.replace("https://static.invalid/static/print/report-print.css", f"file://{css}")
+                           .replace('href="/static/print/report-print.css"', f'href="file://{css}"'),
+                           encoding="utf-8")  # fmt: skip
+        results[name] = {
+            "weasyprint": weasyprint(name, path, workdir),
+            "libreoffice": libreoffice(name, lo_path, workdir),
+        }
+        print(name, json.dumps(results[name], ensure_ascii=False), flush=True)
+    common.OUTPUT.mkdir(exist_ok=True)
+    (common.OUTPUT / "pdf.json").write_text(json.dumps(results, indent=2))
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
