@@ -26,6 +26,8 @@ PG_TEST_URL ?= postgres://postgres@$(PG_HOST):5432/disclosure
 SYSTEM_PACKAGES = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
 # Only for the browser tests (Playwright drives the Debian chromium).
 BROWSER_PACKAGES = chromium
+# Only for `make bench`: the alternative PDF renderer and the HTTP load generator.
+BENCH_PACKAGES = libreoffice-writer wrk
 
 # $(call apt_ensure,packages): install the packages that are not installed yet. Runs
 # `apt-get update` once, only when something is missing. As root directly, else via
@@ -50,7 +52,7 @@ $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
 $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
 endef
 
-.PHONY: help system-deps browser-deps venv run test test-sqlite test-postgres pg-up lint clean distclean
+.PHONY: help system-deps browser-deps venv run test test-sqlite test-postgres pg-up lint clean distclean bench
 
 help:
 	@echo "make run          install dependencies, migrate, load demo data, serve http://127.0.0.1:8000"
@@ -58,6 +60,7 @@ help:
 	@echo "make lint         ruff check"
 	@echo "make system-deps  install the Debian packages PDF rendering needs"
 	@echo "make browser-deps install chromium for the browser tests"
+	@echo "make bench        publication benchmarks (PDF vs LibreOffice, page rate, render_reports)"
 	@echo "make clean        remove caches and build/test output (distclean: also .venv, db, media)"
 
 system-deps:
@@ -119,6 +122,10 @@ pg-up:
 	for i in $$(seq 30); do pg_isready -q -h $(PG_HOST) 2>/dev/null && exit 0; sleep 1; done; \
 	echo "!! PostgreSQL is not reachable at $(PG_HOST):5432 (needed for the PostgreSQL test run;"; \
 	echo "   install it with: apt-get install postgresql, or set PG_TEST_URL=postgres://...)"; exit 1
+
+bench: system-deps venv
+	@$(call apt_ensure,$(BENCH_PACKAGES))
+	mkdir -p bench/output && bash bench/run.sh 2>&1 | grep -v "^WARNING" | tee bench/output/run.log
 
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +

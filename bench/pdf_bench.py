@@ -1,7 +1,8 @@
 """PDF rendering: WeasyPrint (as publish_report does it) against `libreoffice --headless --convert-to pdf` of
 the same HTML. Each run is a fresh process, so that its peak memory (ru_maxrss) is its own; WeasyPrint's time
-is measured inside the process, for the first render (cold: fonts loaded) and a second one (warm, as in a
-long-running server process). Usage: python bench/pdf_bench.py [runs]"""
+is measured inside the process, for the first render (cold: fonts loaded), a second one (warm, as in a
+long-running server process) and a third without PDF/UA-1 tagging (what tagging costs).
+Usage: python bench/pdf_bench.py [runs]"""
 
 import json
 import shutil
@@ -26,9 +27,11 @@ import django; django.setup()
 from disclosure.pdf import render_pdf
 html = open({html!r}, encoding="utf-8").read()
 times = []
-for _ in range(2):
-    t = time.perf_counter(); pdf = render_pdf(html); times.append(time.perf_counter() - t)
-open({pdf!r}, "wb").write(pdf)
+for variant in ("pdf/ua-1", "pdf/ua-1", None):
+    t = time.perf_counter(); out = render_pdf(html, variant=variant); times.append(time.perf_counter() - t)
+    if variant:
+        tagged = out
+open({pdf!r}, "wb").write(tagged)
 print(json.dumps(times))
 """
 
@@ -54,16 +57,17 @@ def pages(pdf):
 def weasyprint(name, html_path, workdir):
     pdf = workdir / f"{name}.pdf"
     script = CHILD.format(root=str(common.ROOT), html=str(html_path), pdf=str(pdf))
-    cold, warm, memory = [], [], []
+    cold, warm, untagged, memory = [], [], [], []
     for _ in range(RUNS):
         _, rss, out = run_measured([sys.executable, "-c", script])
-        first, second = json.loads(out)
-        cold.append(first), warm.append(second), memory.append(rss)
+        first, second, third = json.loads(out)
+        cold.append(first), warm.append(second), untagged.append(third), memory.append(rss)
     return {
         "pages": pages(pdf),
         "bytes": pdf.stat().st_size,
         "cold_s": statistics.median(cold),
         "warm_s": statistics.median(warm),
+        "warm_untagged_s": statistics.median(untagged),  # the same without PDF/UA-1: what tagging costs
         "peak_mib": statistics.median(memory),
     }
 
