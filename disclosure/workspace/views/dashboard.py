@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from ...models import AnnualReport, Organization
 from ...permissions import roles_of
@@ -9,6 +10,7 @@ from ..progress import deadline_of, reporting_year
 
 
 @login_required
+@require_safe
 def dashboard(request):
     roles = roles_of(request)
     organizations = list(roles.visible(Organization.objects.select_related("parent")))
@@ -31,6 +33,7 @@ def dashboard(request):
 
 
 @login_required
+@require_safe
 def review_queue(request):
     """Reports waiting for the requester as a reviewer: submitted ones, and approved ones not yet published."""
     roles = roles_of(request)

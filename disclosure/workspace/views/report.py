@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ... import workflow
 from ...actions import ActionError
@@ -37,6 +37,7 @@ def report_context(report, access, findings):
 
 
 @login_required
+@require_safe
 def overview(request, slug, year):
     report, access = get_report_or_404(request, slug, year)
     findings = check_report(report)
@@ -64,6 +65,7 @@ def start(request, slug, year):
 
 
 @login_required
+@require_safe
 def preview(request, slug, year):
     """The report exactly as the public will see it: the shared report body of the publication work."""
     report, access = get_report_or_404(request, slug, year)
@@ -110,6 +112,7 @@ def findings(request, slug, year):
 
 
 @login_required
+@require_safe
 def history(request, slug, year):
     report, access = get_report_or_404(request, slug, year)
     events = report.events.select_related("actor").order_by("-at", "-id")
