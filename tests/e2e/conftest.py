@@ -6,8 +6,10 @@ async-safety check is turned off for these tests only (the ORM calls are still p
 """
 
 import shutil
+import threading
 
 import pytest
+from django.db import connections
 
 from tests.workspace.conftest import PASSWORD, make_people  # noqa: F401
 
@@ -32,10 +34,22 @@ def browser(monkeypatch):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser
+        # While Playwright's loop runs, Django keeps this thread's connections in a context-local store:
+        # close them here, or PostgreSQL cannot drop the test database at the end of the run.
+        connections.close_all()
         browser.close()
+    wait_for_request_threads()
 
 
 @pytest.fixture
 def e2e_people(transactional_db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return make_people()
+
+
+def wait_for_request_threads(timeout=10):
+    """Let the live server's request threads finish (each closes its database connection when done), so that
+    PostgreSQL can drop the test database at the end of the run."""
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name:
+            thread.join(timeout)
