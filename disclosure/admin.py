@@ -100,6 +100,13 @@ class AnnualReportAdmin(admin.ModelAdmin):
     ]
     inlines = [CellInline, ReportEventInline]
 
+    def get_fields(self, request, obj=None):
+        # A new report needs only its organization and year; the rest follows from create_report.
+        return self.fields if obj else ["organization", "year"]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
     def save_model(self, request, obj, form, change):
         if change:
             return super().save_model(request, obj, form, change)
