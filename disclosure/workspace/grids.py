@@ -54,8 +54,3 @@ def input_grid(form, edition, values, carried_in=(), finding_marks=None):
         )
 
     return layout(table, fill)
-
-
-def value_grid(table, values):
-    """A read-only grid of values (the preview until the shared report body is available)."""
-    return layout(table, lambda spec: format_value(values.get(spec.key)))

@@ -75,11 +75,13 @@ def test_it_records_explanations_in_the_history(people):
     assert [(e.changes[0]["before"], e.changes[0]["after"]) for e in events] == [("", "说明一"), ("说明一", "说明二")]
 
 
-def test_it_reports_publishing_as_unavailable_until_the_publication_work_lands(people, report):
-    import importlib.util
-
-    if importlib.util.find_spec("disclosure.publishing"):
-        pytest.skip("publishing is available")
-    workflow.approve_report(workflow.submit_report(report, people.editor_a), people.reviewer_a)
-    with pytest.raises(ActionError, match="发布功能尚未启用"):
-        workflow.publish(report, people.reviewer_a)
+def test_it_publishes_an_approved_report_through_the_publication_work(people, report):
+    workflow.approve_report(workflow.submit_report(report, people.editor_a), people.reviewer_parent)
+    with pytest.raises(workflow.NotAllowed):
+        workflow.publish(report, people.editor_a)
+    workflow.publish(report, people.reviewer_parent)
+    report.refresh_from_db()
+    assert report.status == "published"
+    assert report.versions.count() == 1
+    event = report.events.get(action=ReportEvent.Action.PUBLISH)
+    assert (event.from_status, event.to_status, event.actor) == ("approved", "published", people.reviewer_parent)

@@ -88,6 +88,7 @@ def test_it_starts_a_report_with_carried_in_figures(people, as_user):
     page = html(client.get("/workspace/agency-a/2022/part/applications/"))
     assert 'class=" carried"' in page or "carried" in page
     assert "从上年报告带入" in page
+    assert "本项从上年报告带入" in html(client.get("/workspace/agency-a/2022/part/overview/"))
 
 
 def test_it_refuses_to_start_a_report_twice(people, as_user):

@@ -71,7 +71,11 @@ def _form(part, report, entered, request, disabled=False):
         return TableForm(part.table, data, initial=initial, disabled=disabled)
     sections = part_sections(report, part)
     initial = TextPartForm.initial_for(sections, report)
-    return TextPartForm(sections, data, initial=initial, disabled=disabled)
+    form = TextPartForm(sections, data, initial=initial, disabled=disabled)
+    for section in sections:
+        if section.code in report.carried_in:
+            form.fields[section.code].help_text += "（本项从上年报告带入，请核对。）"
+    return form
 
 
 def _save(part, report, form, actor):

@@ -4,18 +4,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
-from ... import workflow
+from ... import rendering, workflow
 from ...actions import ActionError
 from ...checks import check_report
 from ...documents import export_document
 from ...formats import UnknownEdition
 from ...permissions import get_organization_or_404, get_report_or_404
 from ..forms import ExplanationForm, ReturnForm
-from ..grids import value_grid
 from ..progress import deadline_of, part_states
 
 
@@ -67,27 +64,12 @@ def start(request, slug, year):
 @login_required
 @require_safe
 def preview(request, slug, year):
-    """The report exactly as the public will see it: the shared report body of the publication work."""
+    """The report exactly as the public will see it: the shared report body, from the same JSON document."""
     report, access = get_report_or_404(request, slug, year)
     findings = check_report(report)
     context = report_context(report, access, findings)
-    context["body"] = _public_body(request, report, findings)
-    if context["body"] is None:
-        values = report.values()
-        context["parts"] = [
-            (p, value_grid(p.table, values) if p.is_table else None, [(s, getattr(report, s.code)) for s in p.sections])
-            for p in report.format.parts
-        ]
+    context["body"] = rendering.body_context(export_document(report, findings))
     return render(request, "workspace/preview.html", context)
-
-
-def _public_body(request, report, findings):
-    try:
-        from ... import rendering  # the publication work's shared report body; absent until it lands
-    except ImportError:
-        return None
-    document = export_document(report, findings)
-    return mark_safe(render_to_string("report/body.html", rendering.body_context(document), request))
 
 
 @login_required
