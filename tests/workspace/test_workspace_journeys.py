@@ -357,3 +357,17 @@ def test_the_editions_describe_every_label_used():
     # guard for the tests above: the labels they look for come from the edition, not from the views
     edition = edition_for_year(2021)
     assert edition.cell(key("new", "natural_person")).label == "一、本年新收政府信息公开申请数量 自然人"
+
+
+def test_it_takes_a_decrease_in_the_2019_editions_change_column(people, as_user):
+    report = actions.create_report(people.a, 2020, people.editor_a)
+    client = as_user(people.editor_a)
+    url = "/workspace/agency-a/2020/part/proactive/"
+    page = html(client.get(url))
+    assert 'aria-label="行政许可 本年增/减"' in page
+    data = table_post(report, "proactive", {"proactive.licensing.change": "-8", "proactive.licensing.decisions": "-1"})
+    response = client.post(url, data)
+    assert "不能为负数" in html(response)  # only 本年增/减 may be negative
+    data["proactive.licensing.decisions"] = "3"
+    assert client.post(url, data).status_code == 302
+    assert report.entered_values()[CellKey("proactive", "licensing", "change")] == -8
