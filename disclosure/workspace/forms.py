@@ -25,9 +25,11 @@ def cell_name(key):
 
 
 class PartForm(forms.Form):
-    """The base of both part forms: carries the report's revision for conflict detection."""
+    """The base of both part forms: carries the report's revision and a fingerprint of the part as loaded, so
+    that a save after someone else's is refused only when the other save touched this part."""
 
     revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    snapshot = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
 
 class TableForm(PartForm):

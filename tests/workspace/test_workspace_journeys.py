@@ -210,9 +210,15 @@ def test_it_shows_consistency_findings_with_the_numbers(people, as_user, report)
     assert "有错误" in page
 
 
+def loaded(client, url):
+    """The hidden revision and snapshot of a part's page, as a browser would post them back."""
+    return dict(re.findall(r'name="(revision|snapshot)" value="([^"]*)"', html(client.get(url))))
+
+
 def test_it_keeps_the_second_editors_input_on_a_conflict(people, as_user, report):
-    first = table_post(report, T3, {name("new", "natural_person"): "1"})
-    second = table_post(report, T3, {name("new", "natural_person"): "2", name("new", "other_org"): "9"})
+    both = loaded(as_user(people.editor_a), R + "part/applications/")
+    first = table_post(report, T3, {name("new", "natural_person"): "1"}, **both)
+    second = table_post(report, T3, {name("new", "natural_person"): "2", name("new", "other_org"): "9"}, **both)
     as_user(people.editor_a).post(R + "part/applications/", first)
     response = as_user(people.editor_a).post(R + "part/applications/", second)
     assert response.status_code == 200
@@ -222,21 +228,33 @@ def test_it_keeps_the_second_editors_input_on_a_conflict(people, as_user, report
     assert "一、本年新收政府信息公开申请数量 自然人" in page  # in the differences table
     assert report.entered_values()[key("new", "natural_person")] == 1  # the first save stands
     # the page now carries the new revision, so saving again overwrites deliberately
-    revision = re.search(r'name="revision" value="(\d+)"', page).group(1)
+    again = dict(re.findall(r'name="(revision|snapshot)" value="([^"]*)"', page))
     report.refresh_from_db()
-    assert int(revision) == report.revision
-    assert as_user(people.editor_a).post(R + "part/applications/", {**second, "revision": revision}).status_code == 302
+    assert int(again["revision"]) == report.revision
+    assert as_user(people.editor_a).post(R + "part/applications/", {**second, **again}).status_code == 302
     assert report.entered_values()[key("new", "natural_person")] == 2
 
 
 def test_it_keeps_the_second_editors_text_on_a_conflict(people, as_user, report):
     client = as_user(people.editor_a)
-    client.post(R + "part/problems/", {"revision": report.revision, "problems": "甲写的。"})
-    response = client.post(R + "part/problems/", {"revision": report.revision, "problems": "乙写的。"})
+    both = loaded(client, R + "part/problems/")
+    client.post(R + "part/problems/", {**both, "problems": "甲写的。"})
+    response = client.post(R + "part/problems/", {**both, "problems": "乙写的。"})
     page = html(response)
     assert "乙写的。" in page and "甲写的。" in page and "其他人已保存" in page
     report.refresh_from_db()
     assert report.problems == "甲写的。"
+
+
+def test_it_saves_a_part_when_someone_else_saved_another_part(people, as_user, report):
+    client = as_user(people.editor_a)
+    before = loaded(client, R + "part/applications/")
+    client.post(R + "part/problems/", {"revision": report.revision, "problems": "另一人写的。"})  # revision moves on
+    data = table_post(report, T3, {name("new", "natural_person"): "4"}, **before)
+    assert client.post(R + "part/applications/", data).status_code == 302
+    report.refresh_from_db()
+    assert report.problems == "另一人写的。"
+    assert report.entered_values()[key("new", "natural_person")] == 4
 
 
 def test_it_shows_parts_read_only_to_reviewers(people, as_user, report):

@@ -1,10 +1,14 @@
 """Editing one part of a report: the narrative parts as text fields, the tables as grids.
 
 Saving with invalid cells saves nothing and shows every message beside its cell. A save that comes after
-someone else's (the report's revision moved on) saves nothing either: the page keeps what was typed, says
-so, shows what differs from the stored version and carries the new revision, so saving again overwrites
-deliberately.
+someone else's save of the same part (the report's revision moved on and the part is no longer as it was
+loaded) saves nothing either: the page keeps what was typed, says so, shows what differs from the stored
+version and carries the new revision, so saving again overwrites deliberately. A save after someone else's
+save of another part goes through: nothing of theirs is overwritten.
 """
+
+import hashlib
+import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -68,9 +72,10 @@ def _form(part, report, entered, request, disabled=False):
             data = TableForm.with_blanks_as_zero(part.table, data)
     if part.is_table:
         initial = TableForm.initial_for(part.table, entered, report.revision)
+        initial["snapshot"] = fingerprint(part, report, entered)
         return TableForm(part.table, data, initial=initial, disabled=disabled)
     sections = part_sections(report, part)
-    initial = TextPartForm.initial_for(sections, report)
+    initial = {**TextPartForm.initial_for(sections, report), "snapshot": fingerprint(part, report, entered)}
     form = TextPartForm(sections, data, initial=initial, disabled=disabled)
     for section in sections:
         if section.code in report.carried_in:
@@ -78,8 +83,27 @@ def _form(part, report, entered, request, disabled=False):
     return form
 
 
+def fingerprint(part, report, entered):
+    """A digest of the part's stored content: equal digests mean nobody changed the part in between."""
+    if part.is_table:
+        items = [(str(s.key), format_value(entered.get(s.key))) for s in part.table.cells() if not s.derived]
+    else:
+        items = [(s.code, getattr(report, s.code)) for s in part_sections(report, part)]
+    return hashlib.sha256(json.dumps(items, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
 def _save(part, report, form, actor):
-    revision = form.cleaned_data["revision"]
+    try:
+        _write(part, report, form, actor, form.cleaned_data["revision"])
+    except EditConflict as conflict:
+        stored = conflict.report
+        if form.cleaned_data["snapshot"] != fingerprint(part, stored, stored.entered_values()):
+            raise
+        # Someone saved another part meanwhile; this one is as the editor loaded it, so nothing is overwritten.
+        _write(part, report, form, actor, stored.revision)
+
+
+def _write(part, report, form, actor, revision):
     if part.is_table:
         workflow.save_part(report, actor, cells=form.cell_values(), expected_revision=revision)
     else:
@@ -112,6 +136,7 @@ def _conflict(part, report, form, request, stored):
         ]
     data = form.data.copy()
     data["revision"] = stored.revision
+    data["snapshot"] = fingerprint(part, stored, stored.entered_values())
     rebound = type(form)(part.table if part.is_table else form.sections, data, initial=form.initial)
     rebound.is_valid()
     return rebound, differences
