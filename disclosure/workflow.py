@@ -7,6 +7,7 @@ locked, and records a ReportEvent with the from/to status. Views, the admin and 
 """
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import actions
 from .actions import ActionError
@@ -126,6 +127,8 @@ def start_report(organization, year, actor):
         raise NotAllowed("只有本机关的填报人可以开始填报")
     if AnnualReport.objects.filter(organization=organization, year=year).exists():
         raise ActionError(f"{year}年度报告已经存在")
+    if year > timezone.localdate().year:
+        raise ActionError(f"{year}年尚未开始，不能填报该年度的报告")
     return actions.create_report(organization, year, actor)
 
 

@@ -75,8 +75,16 @@ def reporting_year(today=None):
     return (today or timezone.localdate()).year - 1
 
 
+def startable_years(today=None):
+    """Years a report can be started for: last year's (due soon or overdue) and this year's, which offices
+    often begin before the year is out (the deadline is 1月31日 or 3月31日 after it)."""
+    year = reporting_year(today)
+    return [year, year + 1]
+
+
 @dataclass
 class Deadline:
+    year: int
     date: datetime.date
     days_left: int
     done: bool = False
@@ -99,4 +107,4 @@ class Deadline:
 def deadline_of(organization, year, status=None, today=None):
     date = organization.deadline(year)
     today = today or timezone.localdate()
-    return Deadline(date, (date - today).days, done=status == "published")
+    return Deadline(year, date, (date - today).days, done=status == "published")

@@ -389,3 +389,21 @@ def test_it_takes_a_decrease_in_the_2019_editions_change_column(people, as_user)
     data["proactive.licensing.decisions"] = "3"
     assert client.post(url, data).status_code == 302
     assert report.entered_values()[CellKey("proactive", "licensing", "change")] == -8
+
+
+def test_it_offers_last_year_and_this_year_and_refuses_a_future_year(client, django_user_model):
+    from django.utils import timezone
+
+    from disclosure.models import AnnualReport, Membership
+    from tests.factories import organization
+
+    org = organization("startable")
+    user = django_user_model.objects.create_user("starter", password="pw-123456-x")
+    Membership.objects.create(user=user, organization=org, role=Membership.Role.EDITOR)
+    client.force_login(user)
+    this_year = timezone.localdate().year
+    page = client.get("/workspace/").content.decode()
+    assert f"开始填报{this_year - 1}年度报告" in page and f"开始填报{this_year}年度报告" in page
+    response = client.post(f"/workspace/startable/{this_year + 1}/start/", follow=True)
+    assert f"{this_year + 1}年尚未开始" in response.content.decode()
+    assert not AnnualReport.objects.filter(organization=org).exists()

@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from ...models import AnnualReport, Organization
 from ...permissions import roles_of
-from ..progress import deadline_of, reporting_year
+from ..progress import deadline_of, startable_years
 
 
 @login_required
@@ -17,7 +17,7 @@ def dashboard(request):
     reports = {}
     for report in roles.visible(AnnualReport.objects.order_by("-year"), "organization_id"):
         reports.setdefault(report.organization_id, []).append(report)
-    year = reporting_year()
+    years = startable_years()
     rows = []
     for org in organizations:
         access = roles.access(org.pk)
@@ -25,10 +25,10 @@ def dashboard(request):
         for report in mine:
             report.organization = org  # already loaded: no query per report
             report.due = deadline_of(org, report.year, report.status)
-        can_start = access.can_edit and all(r.year != year for r in mine)
-        start_due = deadline_of(org, year) if can_start else None
-        rows.append({"organization": org, "access": access, "reports": mine, "can_start": can_start, "due": start_due})
-    context = {"rows": rows, "year": year, "is_admin": roles.is_admin}
+        started = {r.year for r in mine}
+        can_start = [deadline_of(org, y) for y in years if access.can_edit and y not in started]
+        rows.append({"organization": org, "access": access, "reports": mine, "can_start": can_start})
+    context = {"rows": rows, "is_admin": roles.is_admin}
     return render(request, "workspace/dashboard.html", context)
 
 
