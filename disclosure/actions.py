@@ -61,7 +61,8 @@ def carry_in(report, previous):
     texts = {code: getattr(previous, code) for code in CARRIED_TEXTS if getattr(previous, code)}
     changes = write_content(report, texts, cells)
     report.carried_in = [c["field"] for c in changes]
-    report.save(update_fields=["carried_in"])
+    # The carried-in texts are fields of the report row: save them too, not only the list.
+    report.save(update_fields=["carried_in", *texts])
     return changes
 
 

@@ -7,15 +7,22 @@ are shown read-only, with the consistency findings, so the admin cannot bypass t
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.template.loader import render_to_string
 from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from . import actions
 from .actions import ActionError
 from .checks import check_report
-from .models import AnnualReport, Cell, Membership, Organization, PublishedVersion, ReportEvent
+from .formats import EDITIONS
+from .formats.layout import layout
+from .formats.values import format_value
+from .models import AnnualReport, Membership, Organization, PublishedVersion, ReportEvent
 from .publishing import publish_report
 
 User = get_user_model()
+# The narrative fields, in the order of the format (the same in every edition).
+TEXT_FIELDS = [section.code for section in next(iter(EDITIONS.values())).text_sections()]
 
 
 class MembershipInline(admin.TabularInline):
@@ -51,20 +58,6 @@ class ReadOnlyInline(admin.TabularInline):
         return False
 
 
-class CellInline(ReadOnlyInline):
-    model = Cell
-    fields = ["table", "row", "column", "label", "value", "not_applicable"]
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("report")
-
-    @admin.display(description="单元格")
-    def label(self, cell):
-        spec = cell.report.format.cell(cell.key)
-        return spec.label if spec else ""
-
-
 class ReportEventInline(ReadOnlyInline):
     model = ReportEvent
     fields = ["at", "actor", "action", "from_status", "to_status", "message"]
@@ -73,34 +66,17 @@ class ReportEventInline(ReadOnlyInline):
 
 @admin.register(AnnualReport)
 class AnnualReportAdmin(admin.ModelAdmin):
-    list_display = ["organization", "year", "edition", "status", "version", "updated_at"]
+    list_display = ["__str__", "year", "edition", "status", "version", "updated_at"]
     list_filter = ["status", "year", "edition"]
     search_fields = ["organization__name"]
     list_select_related = ["organization"]
-    readonly_fields = ["edition", "status", "version", "revision", "findings", "created_at", "updated_at"]
+    readonly_fields = ["edition", "status", "version", "revision", "findings", "tables", "created_at", "updated_at"]
     fields = [
-        "organization",
-        "year",
-        "edition",
-        "status",
-        "version",
-        "revision",
-        "findings",
-        "preface",
-        "overview_summary",
-        "overview_proactive",
-        "overview_on_request",
-        "overview_management",
-        "overview_platform",
-        "overview_oversight",
-        "problems",
-        "other_matters",
-        "return_reason",
-        "correction_note",
-        "created_at",
-        "updated_at",
+        *["organization", "year", "edition", "status", "version", "revision", "findings", "tables"],
+        *TEXT_FIELDS,
+        *["return_reason", "correction_note", "created_at", "updated_at"],
     ]
-    inlines = [CellInline, ReportEventInline]
+    inlines = [ReportEventInline]
     actions = ["publish_selected"]
 
     @admin.action(description="发布所选的已审核报告")
@@ -112,6 +88,16 @@ class AnnualReportAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{report.title}：{e}", messages.ERROR)
             else:
                 self.message_user(request, f"已发布：{report.title} 第{version.number}版", messages.SUCCESS)
+
+    class Media:
+        css = {"all": ["report/report.css"]}
+
+    def get_fields(self, request, obj=None):
+        # A new report needs only its organization and year; the rest follows from create_report.
+        return self.fields if obj else ["organization", "year"]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
 
     def save_model(self, request, obj, form, change):
         if change:
@@ -125,6 +111,19 @@ class AnnualReportAdmin(admin.ModelAdmin):
         if obj is None:
             return self.readonly_fields
         return [f for f in self.fields]
+
+    @admin.display(description="表格")
+    def tables(self, report):
+        """The three tables in the official layout, as the public will see them."""
+        if report.pk is None:
+            return "—"
+        values = {key: format_value(v) for key, v in report.values().items()}
+        return mark_safe(  # noqa: S308 — rendered by the template engine, which escapes every label and value
+            "".join(
+                render_to_string("report/grid.html", {"grid": layout(table, fill=lambda spec: values[spec.key])})
+                for table in report.format.tables
+            )
+        )
 
     @admin.display(description="勾稽关系检查")
     def findings(self, report):

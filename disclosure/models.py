@@ -8,11 +8,12 @@ its text sections. Totals are derived, never stored.
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from .formats import EDITIONS, NOT_APPLICABLE, CellKey, CellKind, edition_for_year
+from .formats import EDITIONS, NOT_APPLICABLE, CellKey, CellKind, UnknownEdition, edition_for_year
 from .formats.values import derive
 
 
@@ -158,6 +159,13 @@ class AnnualReport(models.Model):
 
     def get_absolute_url(self):
         return reverse("public:report", args=[self.organization.slug, self.year])
+
+    def clean(self):
+        if self.year is not None:
+            try:
+                edition_for_year(self.year)
+            except UnknownEdition as e:
+                raise ValidationError({"year": str(e)}) from None
 
     @property
     def format(self):

@@ -143,6 +143,7 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"  # a Chinese page (status 429) instead of English text
 AXES_VERBOSE = False  # no "AXES: BEGIN" banner on every command; lockouts are still logged
 
 # --- Internationalisation -----------------------------------------------------------------

@@ -1,10 +1,28 @@
-"""The staff workspace under /workspace/. Owned by the workspace work."""
+"""The staff workspace under /workspace/. Every page needs a login; every report page a role there."""
 
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from .views import accounts, dashboard, parts, report
 
 app_name = "workspace"
 
+REPORT = "<slug:slug>/<int:year>/"
+
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("", dashboard.dashboard, name="dashboard"),
+    path("login/", accounts.login, name="login"),
+    path("logout/", accounts.logout, name="logout"),
+    path("password/", accounts.password_change, name="password"),
+    path("password/done/", accounts.password_done, name="password_done"),
+    path("review/", dashboard.review_queue, name="review"),
+    path(REPORT + "start/", report.start, name="start"),
+    path(REPORT, report.overview, name="report"),
+    path(REPORT + "part/<slug:code>/", parts.edit_part, name="part"),
+    path(REPORT + "preview/", report.preview, name="preview"),
+    path(REPORT + "findings/", report.findings, name="findings"),
+    path(REPORT + "history/", report.history, name="history"),
+    path(REPORT + "submit/", report.submit, name="submit"),
+    path(REPORT + "return/", report.return_, name="return"),
+    path(REPORT + "approve/", report.approve, name="approve"),
+    path(REPORT + "publish/", report.publish, name="publish"),
 ]

@@ -1,0 +1,162 @@
+"""The report's workflow: who may move it from which state to which, and the edits done in the workspace.
+
+草稿 draft → 待审核 submitted → (退回 → draft) → 已审核 approved → 已发布 published.
+
+Each function checks the actor's role and the report's state, runs in a transaction with the report row
+locked, and records a ReportEvent with the from/to status. Views, the admin and commands call these.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+
+from . import actions
+from .actions import ActionError
+from .checks import check_report
+from .models import AnnualReport, ReportEvent, WarningExplanation
+from .permissions import access_for
+
+Status = AnnualReport.Status
+
+
+class NotAllowed(ActionError):
+    """The actor has no role that allows the action (the view answers 403)."""
+
+
+# action -> (states it may start from, the state it leads to, who may do it)
+TRANSITIONS = {
+    "submit": ((Status.DRAFT,), Status.SUBMITTED, "edit"),
+    "return": ((Status.SUBMITTED, Status.APPROVED), Status.DRAFT, "review"),
+    "approve": ((Status.SUBMITTED,), Status.APPROVED, "review"),
+    "publish": ((Status.APPROVED,), Status.PUBLISHED, "review"),
+}
+
+ROLE_NAMES = {"edit": "填报人", "review": "审核人"}
+ACTION_NAMES = {"submit": "提交审核", "return": "退回", "approve": "审核通过", "publish": "发布"}
+
+
+def allowed_actions(report, access):
+    """The transitions the given access may take from the report's current state (for showing buttons)."""
+    return [
+        name for name, (sources, _, role) in TRANSITIONS.items() if report.status in sources and _has_role(access, role)
+    ]
+
+
+def _has_role(access, role):
+    return access.can_edit if role == "edit" else access.can_review
+
+
+def _require_role(report, actor, role):
+    if not _has_role(access_for(actor, report.organization), role):
+        raise NotAllowed(f"只有本机关的{ROLE_NAMES[role]}可以进行此操作")
+
+
+def _lock(report, actor, name):
+    """Lock the report row, check role and state; return the fresh report and the state it leaves."""
+    sources, _, role = TRANSITIONS[name]
+    _require_role(report, actor, role)
+    locked = AnnualReport.objects.select_for_update().select_related("organization").get(pk=report.pk)
+    if locked.status not in sources:
+        raise ActionError(f"报告当前状态为“{locked.get_status_display()}”，不能{ACTION_NAMES[name]}")
+    return locked, locked.status
+
+
+def _move(report, actor, name, action, *, message="", fields=()):
+    from_status, to_status = report.status, TRANSITIONS[name][1]
+    report.status = to_status
+    report.save(update_fields=["status", "updated_at", *fields])
+    return actions.record(report, actor, action, from_status=from_status, to_status=to_status, message=message)
+
+
+def submission_problems(report, findings):
+    """Why the report cannot be submitted yet: blocking findings, and warnings without an explanation."""
+    problems = [f.message for f in findings if f.blocking]
+    explained = set(report.explanations.values_list("finding_key", flat=True))
+    unexplained = [f for f in findings if not f.blocking and f.key not in explained]
+    if unexplained:
+        problems.append(f"还有 {len(unexplained)} 条警告未填写说明")
+    return problems
+
+
+@transaction.atomic
+def submit_report(report, actor):
+    report, _ = _lock(report, actor, "submit")
+    problems = submission_problems(report, check_report(report))
+    if problems:
+        raise ActionError("报告还不能提交：" + "；".join(problems[:3]) + ("等" if len(problems) > 3 else ""))
+    report.return_reason = ""
+    _move(report, actor, "submit", ReportEvent.Action.SUBMIT, fields=["return_reason"])
+    return report
+
+
+@transaction.atomic
+def return_report(report, actor, reason):
+    reason = (reason or "").strip()
+    if not reason:
+        raise ActionError("请填写退回原因")
+    report, _ = _lock(report, actor, "return")
+    report.return_reason = reason
+    _move(report, actor, "return", ReportEvent.Action.RETURN, message=reason, fields=["return_reason"])
+    return report
+
+
+@transaction.atomic
+def approve_report(report, actor):
+    report, _ = _lock(report, actor, "approve")
+    _move(report, actor, "approve", ReportEvent.Action.APPROVE)
+    return report
+
+
+@transaction.atomic
+def publish(report, actor):
+    """Approved → published. Rendering, storing and the public pages belong to ``disclosure.publishing``."""
+    report, _ = _lock(report, actor, "publish")
+    try:
+        from . import publishing  # the publication work; imported late so the workspace runs without it
+    except ImportError:
+        raise ActionError("发布功能尚未启用") from None
+    return publishing.publish_report(report, actor)
+
+
+# ---- edits by editors -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_report(organization, year, actor):
+    """Start this year's draft (carrying in last year's figures) — editors only, once per year."""
+    if not access_for(actor, organization).can_edit:
+        raise NotAllowed("只有本机关的填报人可以开始填报")
+    if AnnualReport.objects.filter(organization=organization, year=year).exists():
+        raise ActionError(f"{year}年度报告已经存在")
+    if year > timezone.localdate().year:
+        raise ActionError(f"{year}年尚未开始，不能填报该年度的报告")
+    return actions.create_report(organization, year, actor)
+
+
+def save_part(report, actor, *, texts=None, cells=None, expected_revision=None):
+    """An editor saves one part of a draft; raises EditConflict when someone saved in between."""
+    _require_role(report, actor, "edit")
+    return actions.save_content(report, actor, texts=texts, cells=cells, expected_revision=expected_revision)
+
+
+@transaction.atomic
+def explain_warning(report, actor, finding, text):
+    """Write (or rewrite) the explanation of a warning; recorded in the history."""
+    _require_role(report, actor, "edit")
+    report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+    if report.status != Status.DRAFT:
+        raise ActionError(f"报告当前状态为“{report.get_status_display()}”，只有草稿可以修改")
+    if finding.blocking:
+        raise ActionError("错误须修改数据，不能以说明代替")
+    text = (text or "").strip()
+    if not text:
+        raise ActionError("请填写说明")
+    existing = WarningExplanation.objects.filter(report=report, finding_key=finding.key).first()
+    before = existing.text if existing else ""
+    if before == text:
+        return existing
+    explanation, _ = WarningExplanation.objects.update_or_create(
+        report=report, finding_key=finding.key, defaults={"text": text, "author": actor}
+    )
+    change = {"field": f"explanation:{finding.key}", "label": f"警告说明：{finding.message}", "before": before}
+    actions.record(report, actor, ReportEvent.Action.EXPLAIN, changes=[{**change, "after": text}])
+    return explanation

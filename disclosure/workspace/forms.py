@@ -1,0 +1,116 @@
+"""Workspace forms. The table forms are built from the edition's description: one field per entered cell,
+validated by ``formats.values.parse_cell`` so that the messages are the same as in import."""
+
+from django import forms
+
+from ..formats.values import CellValueError, format_value, parse_cell
+
+
+class CellField(forms.CharField):
+    def __init__(self, spec, **kwargs):
+        self.spec = spec
+        super().__init__(required=False, max_length=40, **kwargs)
+
+    def clean(self, value):
+        raw = super().clean(value)
+        try:
+            return parse_cell(self.spec, raw)
+        except CellValueError as error:
+            raise forms.ValidationError(str(error), code="cell") from None
+
+
+def cell_name(key):
+    """A form field name for a cell: its CellKey as text, e.g. ``applications.new.natural_person``."""
+    return str(key)
+
+
+class PartForm(forms.Form):
+    """The base of both part forms: carries the report's revision and a fingerprint of the part as loaded, so
+    that a save after someone else's is refused only when the other save touched this part."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    snapshot = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
+class TableForm(PartForm):
+    def __init__(self, table, *args, disabled=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.table = table
+        self.specs = [spec for spec in table.cells() if not spec.derived]
+        for spec in self.specs:
+            attrs = {
+                "class": "form-control form-control-sm cell-input",
+                "inputmode": "text" if spec.allows_not_applicable else "decimal",
+                "autocomplete": "off",
+                "aria-label": spec.label,
+            }
+            if spec.allows_not_applicable:
+                attrs["title"] = "不适用的填“/”"
+            widget = forms.TextInput(attrs=attrs)
+            self.fields[cell_name(spec.key)] = CellField(spec, widget=widget, disabled=disabled)
+
+    @classmethod
+    def initial_for(cls, table, entered, revision):
+        initial = {cell_name(s.key): format_value(entered.get(s.key)) for s in table.cells() if not s.derived}
+        return {**initial, "revision": revision}
+
+    def cell_values(self):
+        return {spec.key: self.cleaned_data[cell_name(spec.key)] for spec in self.specs}
+
+    def typed_values(self):
+        """What was typed, parsed where it parses (for live totals on a re-rendered form with errors)."""
+        values = {}
+        for spec in self.specs:
+            try:
+                values[spec.key] = parse_cell(spec, self.data.get(self.add_prefix(cell_name(spec.key))))
+            except CellValueError:
+                values[spec.key] = None
+        return values
+
+    @staticmethod
+    def with_blanks_as_zero(table, data):
+        """本表无数据: the posted data with every blank entered cell set to 0."""
+        data = data.copy()
+        for spec in table.cells():
+            name = cell_name(spec.key)
+            if not spec.derived and not (data.get(name) or "").strip():
+                data[name] = "0"
+        return data
+
+
+class TextPartForm(PartForm):
+    def __init__(self, sections, *args, disabled=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = sections
+        for section in sections:
+            self.fields[section.code] = forms.CharField(
+                label=section.label,
+                required=False,
+                disabled=disabled,
+                widget=forms.Textarea(attrs={"rows": 6 if section.heading else 4}),
+                help_text=SECTION_HELP.get(section.code, ""),
+            )
+
+    @classmethod
+    def initial_for(cls, sections, report):
+        return {**{s.code: getattr(report, s.code) for s in sections}, "revision": report.revision}
+
+    def texts(self):
+        return {section.code: self.cleaned_data[section.code] for section in self.sections}
+
+
+SECTION_HELP = {
+    "preface": "编制依据、报告期（1月1日至12月31日）、联系地址和电话等；可选。",
+    "overview_summary": "“一、总体情况”开头的概述段落；可选。",
+    "overview_oversight": "人民政府还应报告工作考核、社会评议和责任追究结果情况。",
+    "other_matters": "收取信息处理费的应在此说明；没有需要报告的事项写“无。”",
+}
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class ExplanationForm(forms.Form):
+    finding = forms.CharField(widget=forms.HiddenInput)
+    text = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

@@ -1,0 +1,110 @@
+"""How far a report has got: each part's state for the navigator, and the deadline."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from ..checks import OPTIONAL_SECTIONS
+
+EMPTY, IN_PROGRESS, ERRORS, COMPLETE = "empty", "in_progress", "errors", "complete"
+STATE_LABELS = {EMPTY: "未填写", IN_PROGRESS: "填写中", ERRORS: "有错误", COMPLETE: "已完成"}
+
+
+@dataclass
+class PartState:
+    part: object
+    state: str
+    warnings: int = 0
+
+    @property
+    def label(self):
+        return STATE_LABELS[self.state]
+
+    @property
+    def code(self):
+        return self.part.code
+
+
+def part_sections(report, part):
+    """The text sections edited on a part's page: the preface goes with 一、总体情况."""
+    edition = report.format
+    if part.code == edition.parts[0].code:
+        return (edition.preface, *part.sections)
+    return part.sections
+
+
+def findings_of_part(report, part, findings):
+    if part.is_table:
+        return [f for f in findings if any(key.table == part.table.code for key in f.cells)]
+    codes = {s.code for s in part_sections(report, part)}
+    return [f for f in findings if f.section in codes and not f.cells]
+
+
+def part_state(report, part, entered, findings):
+    mine = findings_of_part(report, part, findings)
+    errors = [f for f in mine if f.blocking and f.rule != "blank"]
+    warnings = sum(1 for f in mine if not f.blocking)
+    if part.is_table:
+        specs = [s for s in part.table.cells() if not s.derived]
+        filled = sum(1 for s in specs if entered.get(s.key) is not None)
+        required = len(specs)
+    else:
+        sections = part_sections(report, part)
+        filled = sum(1 for s in sections if getattr(report, s.code).strip())
+        required_sections = [s for s in sections if s.code not in OPTIONAL_SECTIONS]
+        required = len(required_sections)
+        filled_required = sum(1 for s in required_sections if getattr(report, s.code).strip())
+    if filled == 0:
+        state = EMPTY
+    elif errors:
+        state = ERRORS
+    elif (filled if part.is_table else filled_required) < required:
+        state = IN_PROGRESS
+    else:
+        state = COMPLETE
+    return PartState(part, state, warnings)
+
+
+def part_states(report, entered, findings):
+    return [part_state(report, part, entered, findings) for part in report.format.parts]
+
+
+def reporting_year(today=None):
+    """The year whose report is being written now: last year's (due in January or March)."""
+    return (today or timezone.localdate()).year - 1
+
+
+def startable_years(today=None):
+    """Years a report can be started for: last year's (due soon or overdue) and this year's, which offices
+    often begin before the year is out (the deadline is 1月31日 or 3月31日 after it)."""
+    year = reporting_year(today)
+    return [year, year + 1]
+
+
+@dataclass
+class Deadline:
+    year: int
+    date: datetime.date
+    days_left: int
+    done: bool = False
+
+    @property
+    def overdue(self):
+        return not self.done and self.days_left < 0
+
+    @property
+    def text(self):
+        if self.done:
+            return "已发布"
+        if self.days_left < 0:
+            return f"已逾期 {-self.days_left} 天"
+        if self.days_left == 0:
+            return "今天截止"
+        return f"还剩 {self.days_left} 天"
+
+
+def deadline_of(organization, year, status=None, today=None):
+    date = organization.deadline(year)
+    today = today or timezone.localdate()
+    return Deadline(year, date, (date - today).days, done=status == "published")

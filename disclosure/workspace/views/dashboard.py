@@ -1,0 +1,49 @@
+"""The editor's and reviewer's start pages: their organizations' reports, and the review queue."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from ...models import AnnualReport, Organization
+from ...permissions import roles_of
+from ..progress import deadline_of, startable_years
+
+
+@login_required
+@require_safe
+def dashboard(request):
+    roles = roles_of(request)
+    organizations = list(roles.visible(Organization.objects.select_related("parent")))
+    reports = {}
+    for report in roles.visible(AnnualReport.objects.order_by("-year"), "organization_id"):
+        reports.setdefault(report.organization_id, []).append(report)
+    years = startable_years()
+    rows = []
+    for org in organizations:
+        access = roles.access(org.pk)
+        mine = reports.get(org.pk, [])
+        for report in mine:
+            report.organization = org  # already loaded: no query per report
+            report.due = deadline_of(org, report.year, report.status)
+        started = {r.year for r in mine}
+        can_start = [deadline_of(org, y) for y in years if access.can_edit and y not in started]
+        rows.append({"organization": org, "access": access, "reports": mine, "can_start": can_start})
+    context = {"rows": rows, "is_admin": roles.is_admin}
+    return render(request, "workspace/dashboard.html", context)
+
+
+@login_required
+@require_safe
+def review_queue(request):
+    """Reports waiting for the requester as a reviewer: submitted ones, and approved ones not yet published."""
+    roles = roles_of(request)
+    waiting = AnnualReport.objects.filter(
+        status__in=[AnnualReport.Status.SUBMITTED, AnnualReport.Status.APPROVED]
+    ).select_related("organization")
+    ids = roles.reviewed_ids
+    if ids is not None:
+        waiting = waiting.filter(organization_id__in=ids)
+    reports = list(waiting.order_by("status", "organization__name", "-year"))
+    for report in reports:
+        report.due = deadline_of(report.organization, report.year, report.status)
+    return render(request, "workspace/review_queue.html", {"reports": reports})

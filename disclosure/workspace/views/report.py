@@ -1,0 +1,147 @@
+"""A report's overview, preview, findings and history pages, and the POST endpoints that move it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from ... import rendering, workflow
+from ...actions import ActionError
+from ...checks import check_report
+from ...documents import export_document
+from ...formats import UnknownEdition
+from ...permissions import get_organization_or_404, get_report_or_404
+from ..forms import ExplanationForm, ReturnForm
+from ..progress import deadline_of, part_states
+
+
+def report_context(report, access, findings):
+    """What every page of a report shows around its content: status, deadline, navigator."""
+    return {
+        "report": report,
+        "organization": report.organization,
+        "access": access,
+        "edition": report.format,
+        "findings": findings,
+        "blocking": [f for f in findings if f.blocking],
+        "warnings": [f for f in findings if not f.blocking],
+        "states": part_states(report, report.entered_values(), findings),
+        "due": deadline_of(report.organization, report.year, report.status),
+        "editable": access.can_edit and report.status == report.Status.DRAFT,
+        "transitions": workflow.allowed_actions(report, access),
+    }
+
+
+@login_required
+@require_safe
+def overview(request, slug, year):
+    report, access = get_report_or_404(request, slug, year)
+    findings = check_report(report)
+    context = report_context(report, access, findings)
+    explained = {e.finding_key: e for e in report.explanations.all()}
+    context["items"] = [(f, explained.get(f.key)) for f in findings]
+    context["problems"] = workflow.submission_problems(report, findings) if "submit" in context["transitions"] else []
+    context["return_form"] = ReturnForm()
+    return render(request, "workspace/report.html", context)
+
+
+@login_required
+@require_POST
+def start(request, slug, year):
+    organization, _ = get_organization_or_404(request, slug)
+    try:
+        workflow.start_report(organization, year, request.user)
+    except workflow.NotAllowed:
+        raise PermissionDenied from None
+    except (ActionError, UnknownEdition) as error:
+        messages.error(request, str(error))
+        return redirect("workspace:dashboard")
+    messages.success(request, f"已开始填报{year}年度报告；能从上年报告带入的数据已带入")
+    return redirect("workspace:report", slug, year)
+
+
+@login_required
+@require_safe
+def preview(request, slug, year):
+    """The report exactly as the public will see it: the shared report body, from the same JSON document."""
+    report, access = get_report_or_404(request, slug, year)
+    findings = check_report(report)
+    context = report_context(report, access, findings)
+    context["body"] = rendering.body_context(export_document(report, findings))
+    return render(request, "workspace/preview.html", context)
+
+
+@login_required
+def findings(request, slug, year):
+    report, access = get_report_or_404(request, slug, year)
+    found = check_report(report)
+    if request.method == "POST":
+        if not access.can_edit:
+            raise PermissionDenied
+        form = ExplanationForm(request.POST)
+        by_key = {f.key: f for f in found}
+        if form.is_valid() and form.cleaned_data["finding"] in by_key:
+            finding = by_key[form.cleaned_data["finding"]]
+            _act(request, lambda: workflow.explain_warning(report, request.user, finding, form.cleaned_data["text"]))
+        else:
+            messages.error(request, "说明未保存：请填写说明（该警告可能已不存在）")
+        return redirect("workspace:findings", slug, year)
+    context = report_context(report, access, found)
+    explained = {e.finding_key: e for e in report.explanations.select_related("author")}
+    context["items"] = [(f, explained.get(f.key)) for f in found]
+    return render(request, "workspace/findings.html", context)
+
+
+@login_required
+@require_safe
+def history(request, slug, year):
+    report, access = get_report_or_404(request, slug, year)
+    events = report.events.select_related("actor").order_by("-at", "-id")
+    return render(request, "workspace/history.html", {"report": report, "access": access, "events": events})
+
+
+def _act(request, do, done=""):
+    """Run one workflow function; a refusal becomes a message (403 when the role is wrong)."""
+    try:
+        do()
+    except workflow.NotAllowed:
+        raise PermissionDenied from None
+    except ActionError as error:
+        messages.error(request, str(error))
+        return False
+    if done:
+        messages.success(request, done)
+    return True
+
+
+def _transition(request, slug, year, do, done):
+    report, _ = get_report_or_404(request, slug, year)
+    _act(request, lambda: do(report), done)
+    return redirect("workspace:report", slug, year)
+
+
+@login_required
+@require_POST
+def submit(request, slug, year):
+    return _transition(request, slug, year, lambda r: workflow.submit_report(r, request.user), "已提交审核")
+
+
+@login_required
+@require_POST
+def return_(request, slug, year):
+    form = ReturnForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return _transition(request, slug, year, lambda r: workflow.return_report(r, request.user, reason), "已退回填报人")
+
+
+@login_required
+@require_POST
+def approve(request, slug, year):
+    return _transition(request, slug, year, lambda r: workflow.approve_report(r, request.user), "已审核通过")
+
+
+@login_required
+@require_POST
+def publish(request, slug, year):
+    return _transition(request, slug, year, lambda r: workflow.publish(r, request.user), "已发布")

@@ -1,0 +1,63 @@
+"""The Django admin in Chinese: organizations, accounts with roles, reports with tables and findings."""
+
+import pytest
+from django.core.management import call_command
+
+from disclosure.models import AnnualReport, Organization
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client_with_demo(settings, admin_client):
+    settings.DEBUG = True
+    call_command("load_demo")
+    return admin_client
+
+
+def test_the_report_list_shows_the_demo_reports(admin_client_with_demo):
+    page = admin_client_with_demo.get("/admin/disclosure/annualreport/").content.decode()
+    assert "秀洲高新区2020年度政府信息公开工作年度报告" in page
+    assert "嘉兴市秀洲区教育局2021年度政府信息公开工作年度报告" in page
+    assert "年度报告" in page and 'lang="zh-hans"' in page
+
+
+def test_a_report_shows_its_cells_and_findings_read_only(admin_client_with_demo):
+    report = AnnualReport.objects.get(year=2020)
+    page = admin_client_with_demo.get(f"/admin/disclosure/annualreport/{report.pk}/change/").content.decode()
+    assert "勾稽关系检查" in page
+    assert "[警告] N-year：“（一）主动公开”写的是“2019年”，本报告是2020年度" in page
+    assert "<caption>二、主动公开政府信息情况</caption>" in page and "685389" in page
+    assert 'name="overview_proactive"' not in page  # content is edited in the workspace, not here
+
+
+def test_adding_a_report_in_the_admin_goes_through_create_report(admin_client_with_demo):
+    org = Organization.objects.get(slug="xiuzhou-finance")
+    response = admin_client_with_demo.post(
+        "/admin/disclosure/annualreport/add/", {"organization": org.pk, "year": 2022}
+    )
+    assert response.status_code == 302
+    report = AnnualReport.objects.get(organization=org, year=2022)
+    assert report.edition == "2021"
+    assert report.events.get().action == "create"
+
+
+def test_users_are_listed_with_their_roles(admin_client_with_demo, django_user_model):
+    editor = django_user_model.objects.get(username="editor")
+    page = admin_client_with_demo.get(f"/admin/auth/user/{editor.pk}/change/").content.decode()
+    assert "成员角色" in page and "填报人" in page
+
+
+def test_organizations_show_kind_and_parent(admin_client_with_demo):
+    page = admin_client_with_demo.get("/admin/disclosure/organization/").content.decode()
+    assert "嘉兴市秀洲区人民政府" in page and "人民政府" in page
+
+
+def test_a_year_without_a_format_edition_is_refused_with_a_message(admin_client_with_demo):
+    org = Organization.objects.get(slug="xiuzhou-finance")
+    response = admin_client_with_demo.post(
+        "/admin/disclosure/annualreport/add/", {"organization": org.pk, "year": 2018}
+    )
+    assert response.status_code == 200
+    assert "2018年没有适用的年度报告格式" in response.content.decode()
+    assert not AnnualReport.objects.filter(organization=org).exists()

@@ -1,0 +1,87 @@
+"""The workflow functions called directly: roles, states, history rows."""
+
+import pytest
+
+from disclosure import workflow
+from disclosure.actions import ActionError
+from disclosure.checks import check_report
+from disclosure.models import ReportEvent
+from tests import factories
+
+
+@pytest.fixture
+def report(people):
+    return factories.complete_report(people.a, 2021)
+
+
+def test_it_records_each_transition_with_from_and_to(people, report):
+    workflow.submit_report(report, people.editor_a)
+    workflow.return_report(report, people.reviewer_parent, "请补充。")
+    workflow.submit_report(report, people.editor_a)
+    workflow.approve_report(report, people.admin)
+    moves = list(
+        report.events.exclude(action__in=["create", "save"])
+        .order_by("id")
+        .values_list("action", "from_status", "to_status")
+    )
+    assert moves == [
+        ("submit", "draft", "submitted"),
+        ("return", "submitted", "draft"),
+        ("submit", "draft", "submitted"),
+        ("approve", "submitted", "approved"),
+    ]
+    assert report.events.get(action=ReportEvent.Action.RETURN).message == "请补充。"
+
+
+def test_it_lets_a_reviewer_return_an_approved_report(people, report):
+    workflow.approve_report(workflow.submit_report(report, people.editor_a), people.reviewer_a)
+    assert workflow.return_report(report, people.reviewer_a, "发现错字").status == "draft"
+
+
+@pytest.mark.parametrize("who", ["editor_b", "reviewer_a"])
+def test_it_refuses_submission_by_non_editors(people, report, who):
+    with pytest.raises(workflow.NotAllowed):
+        workflow.submit_report(report, getattr(people, who))
+
+
+@pytest.mark.parametrize("who", ["editor_a", "editor_b"])
+def test_it_refuses_approval_by_non_reviewers(people, report, who):
+    workflow.submit_report(report, people.editor_a)
+    with pytest.raises(workflow.NotAllowed):
+        workflow.approve_report(report, getattr(people, who))
+
+
+def test_it_refuses_edits_by_reviewers_and_admins(people, report):
+    for user in (people.reviewer_a, people.admin):
+        with pytest.raises(workflow.NotAllowed):
+            workflow.save_part(report, user, texts={"problems": "x"})
+
+
+def test_it_does_not_take_an_explanation_instead_of_a_fix(people):
+    from disclosure.formats import CellKey
+
+    report = factories.complete_report(people.a, 2021, cells={CellKey("applications", "new", "natural_person"): 1})
+    blocking = next(f for f in check_report(report) if f.blocking)
+    with pytest.raises(ActionError):
+        workflow.explain_warning(report, people.editor_a, blocking, "没关系")
+
+
+def test_it_records_explanations_in_the_history(people):
+    report = factories.complete_report(people.a, 2021, texts={"overview_summary": "2019年，……"})
+    warning = next(f for f in check_report(report) if not f.blocking)
+    workflow.explain_warning(report, people.editor_a, warning, "说明一")
+    workflow.explain_warning(report, people.editor_a, warning, "说明二")
+    events = report.events.filter(action=ReportEvent.Action.EXPLAIN).order_by("id")
+    assert [(e.changes[0]["before"], e.changes[0]["after"]) for e in events] == [("", "说明一"), ("说明一", "说明二")]
+
+
+def test_it_publishes_an_approved_report_through_the_publication_work(people, report):
+    workflow.approve_report(workflow.submit_report(report, people.editor_a), people.reviewer_parent)
+    with pytest.raises(workflow.NotAllowed):
+        workflow.publish(report, people.editor_a)
+    workflow.publish(report, people.reviewer_parent)
+    report.refresh_from_db()
+    assert report.status == "published"
+    assert report.versions.count() == 1
+    event = report.events.get(action=ReportEvent.Action.PUBLISH)
+    assert (event.from_status, event.to_status, event.actor) == ("approved", "published", people.reviewer_parent)

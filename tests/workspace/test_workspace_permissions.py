@@ -1,0 +1,154 @@
+"""The permission matrix: every workspace URL × anonymous, editor of A, editor of B, reviewer of A, reviewer of
+A's parent, superuser. No role in the organization: 404. A role that does not allow the action: 403.
+
+Superusers see everything and act as reviewers; they never edit content."""
+
+import pytest
+
+from disclosure import workflow
+from disclosure.models import AnnualReport
+from tests import factories
+
+WHO = ["anonymous", "editor_a", "editor_b", "reviewer_a", "reviewer_parent", "admin"]
+R = "/workspace/agency-a/2021/"
+
+PAGES = [
+    R,
+    R + "part/overview/",
+    R + "part/proactive/",
+    R + "part/applications/",
+    R + "part/litigation/",
+    R + "part/problems/",
+    R + "part/other/",
+    R + "preview/",
+    R + "findings/",
+    R + "history/",
+]
+PAGE_STATUS = {
+    "anonymous": 302,
+    "editor_a": 200,
+    "editor_b": 404,
+    "reviewer_a": 200,
+    "reviewer_parent": 200,
+    "admin": 200,
+}
+
+
+def person(people, who):
+    return None if who == "anonymous" else getattr(people, who)
+
+
+def draft(people):
+    return factories.complete_report(people.a, 2021)
+
+
+def submitted(people):
+    report = draft(people)
+    return workflow.submit_report(report, people.editor_a)
+
+
+def approved(people):
+    return workflow.approve_report(submitted(people), people.reviewer_a)
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("url", PAGES)
+def test_it_shows_report_pages_only_to_members(people, as_user, who, url):
+    draft(people)
+    response = as_user(person(people, who)).get(url)
+    assert response.status_code == PAGE_STATUS[who]
+    if who == "anonymous":
+        assert response.url.startswith("/workspace/login/?next=")
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("url", ["/workspace/", "/workspace/review/", "/workspace/password/"])
+def test_it_needs_login_for_the_general_pages(people, as_user, who, url):
+    response = as_user(person(people, who)).get(url)
+    assert response.status_code == (302 if who == "anonymous" else 200)
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_it_hides_other_organizations_on_the_dashboard(people, as_user, who):
+    factories.complete_report(people.a, 2021)
+    factories.complete_report(people.b, 2021)
+    response = as_user(person(people, who)).get("/workspace/")
+    if who == "anonymous":
+        return
+    html = response.content.decode()
+    sees_a = who in ("editor_a", "reviewer_a", "reviewer_parent", "admin")
+    sees_b = who in ("editor_b", "admin")
+    assert ("测试区甲局" in html) == sees_a
+    assert ("外区乙局" in html) == sees_b
+
+
+# (url, how to prepare the report, expected status per person, the report's status afterwards when allowed)
+EDIT = {"anonymous": 302, "editor_a": 302, "editor_b": 404, "reviewer_a": 403, "reviewer_parent": 403, "admin": 403}
+REVIEW = {"anonymous": 302, "editor_a": 403, "editor_b": 404, "reviewer_a": 302, "reviewer_parent": 302, "admin": 302}
+ACTIONS = [
+    ("submit/", draft, EDIT, {}, "submitted"),
+    ("return/", submitted, REVIEW, {"reason": "请核对表三"}, "draft"),
+    ("approve/", submitted, REVIEW, {}, "approved"),
+    ("publish/", approved, REVIEW, {}, "published"),
+]
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("action", ACTIONS, ids=[a[0] for a in ACTIONS])
+def test_it_lets_only_the_right_role_move_a_report(people, as_user, who, action):
+    url, prepare, expected, data, after = action
+    report = prepare(people)
+    before = report.status
+    response = as_user(person(people, who)).post(R + url, data)
+    assert response.status_code == expected[who]
+    report.refresh_from_db()
+    assert report.status == (after if expected[who] == 302 and who != "anonymous" else before)
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_it_lets_only_editors_save_a_part(people, as_user, who):
+    report = draft(people)
+    data = {"revision": report.revision, "problems": "改过的问题。"}
+    response = as_user(person(people, who)).post(R + "part/problems/", data)
+    assert response.status_code == EDIT[who]
+    report.refresh_from_db()
+    assert (report.problems == "改过的问题。") == (who == "editor_a")
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_it_lets_only_editors_explain_warnings(people, as_user, who):
+    report = factories.complete_report(people.a, 2021, texts={"overview_summary": "2019年，本机关……"})
+    response = as_user(person(people, who)).post(
+        R + "findings/", {"finding": "N-year:overview_summary", "text": "笔误"}
+    )
+    assert response.status_code == EDIT[who]
+    assert report.explanations.exists() == (who == "editor_a")
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_it_lets_only_editors_start_a_report(people, as_user, who):
+    response = as_user(person(people, who)).post("/workspace/agency-a/2022/start/")
+    assert response.status_code == EDIT[who]
+    assert AnnualReport.objects.filter(organization=people.a, year=2022).exists() == (who == "editor_a")
+
+
+@pytest.mark.parametrize("url", ["submit/", "return/", "approve/", "publish/"])
+def test_it_refuses_get_on_state_changes(people, as_user, url):
+    draft(people)
+    assert as_user(people.reviewer_a).get(R + url).status_code == 405
+
+
+def test_it_answers_404_for_a_report_that_does_not_exist(people, as_user):
+    assert as_user(people.editor_a).get("/workspace/agency-a/2030/").status_code == 404
+    assert as_user(people.editor_a).get("/workspace/nowhere/2021/").status_code == 404
+
+
+def test_it_answers_404_for_an_unknown_part(people, as_user):
+    draft(people)
+    assert as_user(people.editor_a).get(R + "part/nothing/").status_code == 404
+
+
+def test_it_does_not_let_a_child_reviewer_see_the_parent(people, as_user):
+    factories.complete_report(people.district, 2021)
+    assert as_user(people.reviewer_a).get("/workspace/district/2021/").status_code == 404
+    assert as_user(people.reviewer_parent).get("/workspace/district/2021/").status_code == 200
