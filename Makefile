@@ -19,6 +19,8 @@ export DEMO_PASSWORD
 # named here need not exist; only the server and the role must.
 PG_HOST ?= 127.0.0.1
 PG_TEST_URL ?= postgres://postgres@$(PG_HOST):5432/disclosure
+# Tests run in one process per core (pytest-xdist); PYTEST_ARGS= runs them in one process.
+PYTEST_ARGS ?= -n auto
 
 # Debian packages needed at run time: Pango/HarfBuzz for WeasyPrint (harfbuzz-subset keeps PDF
 # font subsetting fast), CJK fonts for Chinese text in PDFs, poppler-utils (pdftotext, pdftoppm)

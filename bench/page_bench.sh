@@ -15,7 +15,7 @@ export DATABASE_URL=${BENCH_DATABASE_URL:-sqlite:///$PWD/$OUT/bench.sqlite3}
 # Production-like settings: DEBUG off (cached templates, WhiteNoise from collected files).
 export DEBUG=0 SECRET_KEY=bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=127.0.0.1
 export SECURE_SSL_REDIRECT=0
-export PYTHONPATH=$PWD/bench DJANGO_SETTINGS_MODULE=bench_settings
+export DJANGO_SETTINGS_MODULE=reportsite.settings
 DEBUG=1 DJANGO_SETTINGS_MODULE=reportsite.settings $PY - <<'PY'
 import sys; sys.path.insert(0, "bench")
 import common; common.setup_django(); common.ensure_demo()

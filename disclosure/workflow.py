@@ -9,7 +9,7 @@ locked, and records a ReportEvent with the from/to status. Views, the admin and 
 from django.db import transaction
 from django.utils import timezone
 
-from . import actions
+from . import actions, publishing
 from .actions import ActionError
 from .checks import check_report
 from .models import AnnualReport, ReportEvent, WarningExplanation
@@ -28,10 +28,12 @@ TRANSITIONS = {
     "return": ((Status.SUBMITTED, Status.APPROVED), Status.DRAFT, "review"),
     "approve": ((Status.SUBMITTED,), Status.APPROVED, "review"),
     "publish": ((Status.APPROVED,), Status.PUBLISHED, "review"),
+    # A published report reopened for a correction; the public keeps the current version until the next one.
+    "correct": ((Status.PUBLISHED,), Status.DRAFT, "edit"),
 }
 
 ROLE_NAMES = {"edit": "填报人", "review": "审核人"}
-ACTION_NAMES = {"submit": "提交审核", "return": "退回", "approve": "审核通过", "publish": "发布"}
+ACTION_NAMES = {"submit": "提交审核", "return": "退回", "approve": "审核通过", "publish": "发布", "correct": "更正"}
 
 
 def allowed_actions(report, access):
@@ -110,11 +112,14 @@ def approve_report(report, actor):
 def publish(report, actor):
     """Approved → published. Rendering, storing and the public pages belong to ``disclosure.publishing``."""
     report, _ = _lock(report, actor, "publish")
-    try:
-        from . import publishing  # the publication work; imported late so the workspace runs without it
-    except ImportError:
-        raise ActionError("发布功能尚未启用") from None
     return publishing.publish_report(report, actor)
+
+
+@transaction.atomic
+def correct_report(report, actor, note):
+    """Published → draft for a correction, with the 更正说明 that the next version will show."""
+    report, _ = _lock(report, actor, "correct")
+    return publishing.reopen_for_correction(report, actor, note)
 
 
 # ---- edits by editors -------------------------------------------------------------------------------

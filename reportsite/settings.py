@@ -158,7 +158,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # Project-wide assets; only listed when present so a checkout without it raises no staticfiles.W004.
 STATICFILES_DIRS = [path for path in [BASE_DIR / "static"] if path.is_dir()]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 
 # Published report files (PDF rendered once at publication) are stored here.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")

@@ -33,3 +33,18 @@ def test_debug_off_without_a_secret_key_refuses_to_start():
     result = manage("check", DEBUG="0", ALLOWED_HOSTS="reports.example.org")
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_collectstatic_works_with_the_production_storage(tmp_path):
+    """The manifest storage refuses a file that names a missing one (e.g. a source map): catch it here."""
+    result = manage(
+        "collectstatic",
+        "--noinput",
+        "-v0",
+        DEBUG="0",
+        SECRET_KEY="k" * 20 + "-Zq8!x7pR2vLw9#tB4nM6cY1hD3jF5gS0aE",
+        ALLOWED_HOSTS="reports.example.org",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()

@@ -111,6 +111,15 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
+class CorrectionForm(forms.Form):
+    note = forms.CharField(
+        label="更正说明",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="说明更正了什么、为什么更正；将随更正后的版本公开",
+    )
+
+
 class ExplanationForm(forms.Form):
     finding = forms.CharField(widget=forms.HiddenInput)
     text = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)

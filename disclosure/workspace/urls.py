@@ -25,4 +25,5 @@ urlpatterns = [
     path(REPORT + "return/", report.return_, name="return"),
     path(REPORT + "approve/", report.approve, name="approve"),
     path(REPORT + "publish/", report.publish, name="publish"),
+    path(REPORT + "correct/", report.correct, name="correct"),
 ]

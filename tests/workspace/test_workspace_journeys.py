@@ -407,3 +407,31 @@ def test_it_offers_last_year_and_this_year_and_refuses_a_future_year(client, dja
     response = client.post(f"/workspace/startable/{this_year + 1}/start/", follow=True)
     assert f"{this_year + 1}年尚未开始" in response.content.decode()
     assert not AnnualReport.objects.filter(organization=org).exists()
+
+
+def test_an_editor_reopens_a_published_report_for_a_correction_and_the_next_version_carries_its_note(
+    client, django_user_model
+):
+    from disclosure import workflow
+    from disclosure.models import Membership
+    from tests.factories import complete_report, organization
+
+    org = organization("corrected")
+    editor = django_user_model.objects.create_user("ed", password="pw-123456-x")
+    reviewer = django_user_model.objects.create_user("rv", password="pw-123456-x")
+    Membership.objects.create(user=editor, organization=org, role=Membership.Role.EDITOR)
+    Membership.objects.create(user=reviewer, organization=org, role=Membership.Role.REVIEWER)
+    report = workflow.submit_report(complete_report(org, 2021), editor)
+    workflow.publish(workflow.approve_report(report, reviewer), reviewer)
+    client.force_login(editor)
+    page = client.get("/workspace/corrected/2021/").content.decode()
+    assert "更正（重新打开报告）" in page
+    response = client.post("/workspace/corrected/2021/correct/", {"note": ""}, follow=True)
+    assert "请填写更正说明" in response.content.decode()
+    client.post("/workspace/corrected/2021/correct/", {"note": "更正了表三的一个数字。"})
+    report.refresh_from_db()
+    assert report.status == "draft" and report.correction_note == "更正了表三的一个数字。"
+    workflow.submit_report(report, editor)
+    version = workflow.publish(workflow.approve_report(report, reviewer), reviewer)
+    assert version.number == 2 and version.correction_note == "更正了表三的一个数字。"
+    assert "更正了表三的一个数字。" in client.get("/reports/corrected/2021/").content.decode()

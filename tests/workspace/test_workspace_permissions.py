@@ -51,6 +51,10 @@ def approved(people):
     return workflow.approve_report(submitted(people), people.reviewer_a)
 
 
+def published(people):
+    return workflow.publish(approved(people), people.reviewer_a).report
+
+
 @pytest.mark.parametrize("who", WHO)
 @pytest.mark.parametrize("url", PAGES)
 def test_it_shows_report_pages_only_to_members(people, as_user, who, url):
@@ -90,6 +94,7 @@ ACTIONS = [
     ("return/", submitted, REVIEW, {"reason": "请核对表三"}, "draft"),
     ("approve/", submitted, REVIEW, {}, "approved"),
     ("publish/", approved, REVIEW, {}, "published"),
+    ("correct/", published, EDIT, {"note": "更正表三的数字"}, "draft"),
 ]
 
 
@@ -132,7 +137,7 @@ def test_it_lets_only_editors_start_a_report(people, as_user, who):
     assert AnnualReport.objects.filter(organization=people.a, year=2022).exists() == (who == "editor_a")
 
 
-@pytest.mark.parametrize("url", ["submit/", "return/", "approve/", "publish/"])
+@pytest.mark.parametrize("url", ["submit/", "return/", "approve/", "publish/", "correct/"])
 def test_it_refuses_get_on_state_changes(people, as_user, url):
     draft(people)
     assert as_user(people.reviewer_a).get(R + url).status_code == 405

@@ -12,7 +12,7 @@ from ...checks import check_report
 from ...documents import export_document
 from ...formats import UnknownEdition
 from ...permissions import get_organization_or_404, get_report_or_404
-from ..forms import ExplanationForm, ReturnForm
+from ..forms import CorrectionForm, ExplanationForm, ReturnForm
 from ..progress import deadline_of, part_states
 
 
@@ -43,6 +43,7 @@ def overview(request, slug, year):
     context["items"] = [(f, explained.get(f.key)) for f in findings]
     context["problems"] = workflow.submission_problems(report, findings) if "submit" in context["transitions"] else []
     context["return_form"] = ReturnForm()
+    context["correction_form"] = CorrectionForm()
     return render(request, "workspace/report.html", context)
 
 
@@ -145,3 +146,12 @@ def approve(request, slug, year):
 @require_POST
 def publish(request, slug, year):
     return _transition(request, slug, year, lambda r: workflow.publish(r, request.user), "已发布")
+
+
+@login_required
+@require_POST
+def correct(request, slug, year):
+    form = CorrectionForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    done = "已重新打开报告进行更正；公众仍看到当前版本，直到更正后的版本发布"
+    return _transition(request, slug, year, lambda r: workflow.correct_report(r, request.user, note), done)
