@@ -104,6 +104,13 @@ def _edition_matches_year():
     return conditions
 
 
+class ReportQuerySet(models.QuerySet):
+    def with_publication(self):
+        """Annotate ``ever_published``: whether a version is public (a subquery, not a query per report)."""
+        versions = PublishedVersion.objects.filter(report=models.OuterRef("pk"))
+        return self.annotate(ever_published=models.Exists(versions))
+
+
 class AnnualReport(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
@@ -140,6 +147,8 @@ class AnnualReport(models.Model):
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "年度报告"

@@ -101,7 +101,8 @@ def get_organization_or_404(request, slug):
 def get_report_or_404(request, slug, year):
     """The report and the requester's access to it; 404 when it does not exist or they have no role there."""
     roles = roles_of(request)
-    report = AnnualReport.objects.select_related("organization").filter(organization__slug=slug, year=year).first()
+    reports = AnnualReport.objects.with_publication().select_related("organization")
+    report = reports.filter(organization__slug=slug, year=year).first()
     if report is None or not roles.access(report.organization_id).can_view:
         raise Http404("没有找到该报告")
     return report, roles.access(report.organization_id)

@@ -104,7 +104,8 @@ class Deadline:
         return f"还剩 {self.days_left} 天"
 
 
-def deadline_of(organization, year, status=None, today=None):
+def deadline_of(organization, year, published=False, today=None):
+    """The deadline of a year's report; met once a version is published (a correction in progress keeps it)."""
     date = organization.deadline(year)
     today = today or timezone.localdate()
-    return Deadline(year, date, (date - today).days, done=status == "published")
+    return Deadline(year, date, (date - today).days, done=published)

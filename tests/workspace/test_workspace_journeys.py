@@ -431,6 +431,11 @@ def test_an_editor_reopens_a_published_report_for_a_correction_and_the_next_vers
     client.post("/workspace/corrected/2021/correct/", {"note": "更正了表三的一个数字。"})
     report.refresh_from_db()
     assert report.status == "draft" and report.correction_note == "更正了表三的一个数字。"
+    # The deadline was met by the first publication; a correction in progress does not make it overdue.
+    dashboard = client.get("/workspace/").content.decode()
+    row = dashboard[dashboard.index("2021年度报告") :]
+    assert "已发布" in row[: row.index("</tr>")]
+    assert "已逾期" not in client.get("/workspace/corrected/2021/").content.decode()
     workflow.submit_report(report, editor)
     version = workflow.publish(workflow.approve_report(report, reviewer), reviewer)
     assert version.number == 2 and version.correction_note == "更正了表三的一个数字。"

@@ -15,7 +15,7 @@ def dashboard(request):
     roles = roles_of(request)
     organizations = list(roles.visible(Organization.objects.select_related("parent")))
     reports = {}
-    for report in roles.visible(AnnualReport.objects.order_by("-year"), "organization_id"):
+    for report in roles.visible(AnnualReport.objects.with_publication().order_by("-year"), "organization_id"):
         reports.setdefault(report.organization_id, []).append(report)
     years = startable_years()
     rows = []
@@ -24,7 +24,7 @@ def dashboard(request):
         mine = reports.get(org.pk, [])
         for report in mine:
             report.organization = org  # already loaded: no query per report
-            report.due = deadline_of(org, report.year, report.status)
+            report.due = deadline_of(org, report.year, report.ever_published)
         started = {r.year for r in mine}
         can_start = [deadline_of(org, y) for y in years if access.can_edit and y not in started]
         rows.append({"organization": org, "access": access, "reports": mine, "can_start": can_start})
@@ -37,13 +37,15 @@ def dashboard(request):
 def review_queue(request):
     """Reports waiting for the requester as a reviewer: submitted ones, and approved ones not yet published."""
     roles = roles_of(request)
-    waiting = AnnualReport.objects.filter(
-        status__in=[AnnualReport.Status.SUBMITTED, AnnualReport.Status.APPROVED]
-    ).select_related("organization")
+    waiting = (
+        AnnualReport.objects.with_publication()
+        .filter(status__in=[AnnualReport.Status.SUBMITTED, AnnualReport.Status.APPROVED])
+        .select_related("organization")
+    )
     ids = roles.reviewed_ids
     if ids is not None:
         waiting = waiting.filter(organization_id__in=ids)
     reports = list(waiting.order_by("status", "organization__name", "-year"))
     for report in reports:
-        report.due = deadline_of(report.organization, report.year, report.status)
+        report.due = deadline_of(report.organization, report.year, report.ever_published)
     return render(request, "workspace/review_queue.html", {"reports": reports})

@@ -27,7 +27,7 @@ def report_context(report, access, findings):
         "blocking": [f for f in findings if f.blocking],
         "warnings": [f for f in findings if not f.blocking],
         "states": part_states(report, report.entered_values(), findings),
-        "due": deadline_of(report.organization, report.year, report.status),
+        "due": deadline_of(report.organization, report.year, report.ever_published),
         "editable": access.can_edit and report.status == report.Status.DRAFT,
         "transitions": workflow.allowed_actions(report, access),
     }
