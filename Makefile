@@ -25,7 +25,7 @@ PYTEST_ARGS ?= -n auto
 # Debian packages needed at run time: Pango/HarfBuzz for WeasyPrint (harfbuzz-subset keeps PDF
 # font subsetting fast), CJK fonts for Chinese text in PDFs, poppler-utils (pdftotext, pdftoppm)
 # to inspect rendered PDFs.
-SYSTEM_PACKAGES = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils
+SYSTEM_PACKAGES = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk fonts-arphic-ukai poppler-utils
 # Only for the browser tests (Playwright drives the Debian chromium).
 BROWSER_PACKAGES = chromium
 # Only for `make bench`: the alternative PDF renderer and the HTTP load generator.
