@@ -1,6 +1,6 @@
 """What the report body shows, built from the JSON document.
 
-The public page, the PDF and the workspace preview all render ``templates/report/body.html`` from the same
+The public page, the PDF and the workspace preview all render ``disclosure/templates/report/body.html`` from the same
 document (``documents.export_document``): a published version renders from its frozen content, a draft's
 preview from its current state, so the preview is exactly what the public will see.
 """

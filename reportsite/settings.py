@@ -90,7 +90,8 @@ WSGI_APPLICATION = "reportsite.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # The app's templates override those of django.contrib.admin (registration/), so they come first.
+        "DIRS": [BASE_DIR / "disclosure" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -156,8 +157,7 @@ USE_TZ = True
 # --- Static and uploaded/generated files --------------------------------------------------
 
 STATIC_URL = "/static/"
-# Project-wide assets; only listed when present so a checkout without it raises no staticfiles.W004.
-STATICFILES_DIRS = [path for path in [BASE_DIR / "static"] if path.is_dir()]
+# All assets live in disclosure/static and are found by the app-directories finder (also from a wheel).
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 
 # Published report files (PDF rendered once at publication) are stored here.

@@ -1,6 +1,6 @@
 """The input grids: the official table layout (``formats.layout``) with a form field in every entered cell
 and a live total in every derived one. The totals' ``data-sum`` lists the cells they add up, taken from the
-edition's derivations, so ``static/workspace/grid.js`` knows nothing about the format."""
+edition's derivations, so ``disclosure/static/workspace/grid.js`` knows nothing about the format."""
 
 from dataclasses import dataclass, field
 
