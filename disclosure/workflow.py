@@ -70,10 +70,11 @@ def _move(report, actor, name, action, *, message="", fields=()):
 
 
 def submission_problems(report, findings):
-    """Why the report cannot be submitted yet: blocking findings, and warnings without an explanation."""
+    """Why the report cannot be submitted yet: blocking findings, and warnings without an explanation that
+    covers them (one written for the same numbers; see WarningExplanation)."""
     problems = [f.message for f in findings if f.blocking]
-    explained = set(report.explanations.values_list("finding_key", flat=True))
-    unexplained = [f for f in findings if not f.blocking and f.key not in explained]
+    explained = set(report.explanations.values_list("finding_key", "fingerprint"))
+    unexplained = [f for f in findings if not f.blocking and (f.key, f.fingerprint) not in explained]
     if unexplained:
         problems.append(f"还有 {len(unexplained)} 条警告未填写说明")
     return problems
@@ -92,9 +93,7 @@ def submit_report(report, actor):
 
 @transaction.atomic
 def return_report(report, actor, reason):
-    reason = (reason or "").strip()
-    if not reason:
-        raise ActionError("请填写退回原因")
+    reason = actions.required_text(reason, "退回原因")
     report, _ = _lock(report, actor, "return")
     report.return_reason = reason
     _move(report, actor, "return", ReportEvent.Action.RETURN, message=reason, fields=["return_reason"])
@@ -152,15 +151,20 @@ def explain_warning(report, actor, finding, text):
         raise ActionError(f"报告当前状态为“{report.get_status_display()}”，只有草稿可以修改")
     if finding.blocking:
         raise ActionError("错误须修改数据，不能以说明代替")
-    text = (text or "").strip()
-    if not text:
-        raise ActionError("请填写说明")
+    text = actions.required_text(text, "说明")
     existing = WarningExplanation.objects.filter(report=report, finding_key=finding.key).first()
     before = existing.text if existing else ""
-    if before == text:
+    if existing and existing.text == text and existing.covers(finding):
         return existing
     explanation, _ = WarningExplanation.objects.update_or_create(
-        report=report, finding_key=finding.key, defaults={"text": text, "author": actor}
+        report=report,
+        finding_key=finding.key,
+        defaults={
+            "text": text,
+            "author": actor,
+            "fingerprint": finding.fingerprint,
+            "finding_message": finding.message,
+        },
     )
     change = {"field": f"explanation:{finding.key}", "label": f"警告说明：{finding.message}", "before": before}
     actions.record(report, actor, ReportEvent.Action.EXPLAIN, changes=[{**change, "after": text}])
