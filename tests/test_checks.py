@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from disclosure.checks import RULES, check_report, input_for, run_checks
-from disclosure.formats import NOT_APPLICABLE, CellKey
+from disclosure.formats import NOT_APPLICABLE, CellKey, get_edition
 
 from .factories import complete_report, organization
 
@@ -23,9 +23,9 @@ def findings_of(report, rule_id):
 
 
 def declared(report, changes):
-    """The report's values as a document could declare them: totals as written, possibly wrong."""
+    """The report's findings when a document declared these totals (possibly wrong)."""
     data = input_for(report, with_previous=True)
-    data.values = {**data.values, **{k: Decimal(v) for k, v in changes.items()}}
+    data.declared = {k: Decimal(v) for k, v in changes.items()}
     return run_checks(data)
 
 
@@ -149,17 +149,44 @@ def test_stock_of_documents_in_force(agency):
     assert not found[0].blocking
 
 
-def test_a_fee_must_be_explained_in_part_six(agency):
-    fee = key("fees", "fee_amount", "proactive")
-    explained = complete_report(
-        agency, 2021, cells={fee: Decimal("96171.6")}, texts={"other_matters": "收取信息处理费0元。"}
-    )
-    assert findings_of(explained, "N-fee") == []
-    report = complete_report(organization("b"), 2021, cells={fee: Decimal("96171.6")})
+FEE_LAPSED = {key("other_no_fee", "natural_person"): 1, key("new", "natural_person"): 1}
+FEE_MESSAGE = (
+    "表三“2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请”总计为 {n}，"
+    "说明发出过收费通知，但“六、其他需要报告的事项”未说明信息处理费的收取情况"
+)
+
+
+def test_fee_notices_require_part_six_to_mention_the_information_fee(agency):
+    report = complete_report(agency, 2021, cells=FEE_LAPSED, texts={"other_matters": "本年度免费提供信息，经费充足。"})
     found = findings_of(report, "N-fee")
-    assert [f.message for f in found] == [
-        "行政事业性收费 本年收费金额（单位：万元）为 96171.6，但“六、其他需要报告的事项”未说明收费情况"
-    ]
+    assert [f.message for f in found] == [FEE_MESSAGE.format(n=1)]
+    assert found[0].cells == (key("other_no_fee", "total"),)
+    assert found[0].section == "other_matters"
+    assert not found[0].blocking
+
+
+def test_mentioning_the_information_fee_satisfies_the_fee_rule(agency):
+    texts = {"other_matters": "本年度未收取信息处理费。"}
+    assert findings_of(complete_report(agency, 2021, cells=FEE_LAPSED, texts=texts), "N-fee") == []
+
+
+def test_no_fee_notices_no_fee_finding_even_when_part_six_is_silent(agency):
+    # Zero notices (the boundary: 0 is not > 0) and table 二's 行政事业性收费 do not ask for a statement.
+    fee = key("fees", "fee_amount", "proactive")
+    report = complete_report(agency, 2021, cells={fee: Decimal("96171.6")}, texts={"other_matters": "无。"})
+    assert findings_of(report, "N-fee") == []
+
+
+def test_the_2019_edition_has_no_fee_notice_row(agency):
+    assert get_edition("2019").table_of_kind("applications").fee_lapsed_row == ""
+    assert findings_of(complete_report(agency, 2020, texts={"other_matters": "无。"}), "N-fee") == []
+
+
+def test_blank_fee_notices_say_nothing(agency):
+    from disclosure import actions
+
+    report = actions.create_report(agency, 2021)
+    assert findings_of(report, "N-fee") == []
 
 
 def test_numbers_in_the_text_must_match_the_tables(agency):

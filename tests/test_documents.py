@@ -74,7 +74,13 @@ def test_import_updates_the_draft_and_records_each_changed_cell(report):
             "label": "一、本年新收政府信息公开申请数量 自然人",
             "before": "0",
             "after": "2",
-        }
+        },
+        {
+            "field": "declared:applications.new.total",
+            "label": "一、本年新收政府信息公开申请数量 总计（文件声明的合计）",
+            "before": "",
+            "after": "0",
+        },
     ]
     assert report.events.filter(action="import").count() == 1
     # The document still says 总计 0, so its own totals disagree; the stored report derives them.

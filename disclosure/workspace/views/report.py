@@ -98,11 +98,12 @@ def explained_findings(report, findings):
 
 
 def _explain(request, report, findings, form):
-    """Save an explanation for the finding the page showed, if it still says the same."""
+    """Save an explanation for the finding the page showed, if it still says the same (the page sends the
+    fingerprint of the finding it showed; a client that sends none explains the finding as it is now)."""
     finding = next((f for f in findings if form.is_valid() and f.key == form.cleaned_data["finding"]), None)
     if finding is None:
         messages.error(request, "说明未保存：该警告已不存在（数据可能已修改）")
-    elif form.cleaned_data["fingerprint"] != finding.fingerprint:
+    elif form.cleaned_data["fingerprint"] not in ("", finding.fingerprint):
         messages.error(request, f"说明未保存：该警告的内容已变化，现为“{finding.message}”，请核对后重新说明")
     else:
         _act(request, lambda: workflow.explain_warning(report, request.user, finding, form.cleaned_data["text"]))
