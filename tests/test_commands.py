@@ -89,8 +89,14 @@ def test_a_wrong_declared_total_stays_a_finding_of_check_report(demo, capsys, tm
     with pytest.raises(SystemExit) as e:
         call_command("import_report", str(path))
     assert e.value.code == 1
-    assert "[错误] T4-sum：行政复议：总计 1，但 结果维持 0" in capsys.readouterr().out
+    assert (
+        "[错误] T4-sum：行政复议：总计 2，但 结果维持 1 + 结果纠正 0 + 其他结果 0 + 尚未审结 0 = 1，相差 1"
+        in capsys.readouterr().out
+    )
     with pytest.raises(SystemExit) as e:
         call_command("check_report", "xiuzhou-education", "2021")
     assert e.value.code == 1
-    assert "[错误] T4-sum：行政复议：总计 1，但 结果维持 0" in capsys.readouterr().out
+    assert (
+        "[错误] T4-sum：行政复议：总计 2，但 结果维持 1 + 结果纠正 0 + 其他结果 0 + 尚未审结 0 = 1，相差 1"
+        in capsys.readouterr().out
+    )
