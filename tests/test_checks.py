@@ -307,7 +307,6 @@ def test_a_declared_total_is_forgotten_once_its_cells_are_saved(agency):
     report.save()
     # Changing an outcome of 行政复议 drops that block's declared total, not the others.
     actions_cells = {key("cases", "reconsideration_other", "litigation"): Decimal(0)}
-    from disclosure import actions
 
     actions.save_content(report, None, cells=actions_cells)  # unchanged value: nothing saved, nothing dropped
     report.refresh_from_db()
