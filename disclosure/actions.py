@@ -60,10 +60,6 @@ def create_report(organization, year, actor=None):
     return report
 
 
-# Narrative fields whose text usually stays the same from one year to the next.
-CARRIED_TEXTS = ("preface",)
-
-
 def carry_in(report, previous):
     """上年结转 from last year's 结转下年度继续办理, 现行有效件数, the preface's contact details."""
     edition, last_values = report.format, previous.values()
@@ -74,7 +70,8 @@ def carry_in(report, previous):
     ]
     pairs += [(key, key) for key in _stock_in_force(edition)]
     cells = {key: last_values.get(source) for key, source in pairs if last_values.get(source) is not None}
-    texts = {code: getattr(previous, code) for code in CARRIED_TEXTS if getattr(previous, code)}
+    carried_texts = [s.code for s in edition.text_sections() if s.carried]
+    texts = {code: getattr(previous, code) for code in carried_texts if getattr(previous, code)}
     changes = write_content(report, texts, cells)
     report.carried_in = [c["field"] for c in changes]
     # The carried-in texts are fields of the report row: save them too, not only the list.

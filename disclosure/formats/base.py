@@ -316,6 +316,7 @@ class TextSection:
     label: str
     heading: bool = True  # False: the text follows its part's heading without a heading of its own
     optional: bool = False  # a report may leave it empty (the blank rule does not ask for it)
+    carried: bool = False  # a new draft starts with last year's text (it usually stays the same)
     help: str = ""  # shown under the field in the workspace
     max_length: int = MAX_SECTION_LENGTH
 

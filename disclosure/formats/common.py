@@ -18,6 +18,7 @@ PREFACE = TextSection(
     "前言",
     heading=False,
     optional=True,
+    carried=True,
     help="编制依据、报告期（1月1日至12月31日）、联系地址和电话等；可选。",
 )
 
