@@ -211,9 +211,8 @@ def _declared_sums(data, table, pick=None):
         filled = [data.values[a] for a in addends if is_number(data.values[a])]
         computed = sum(filled, Decimal(0))
         blanks = len(addends) - len(filled)
-        if stated == computed or (blanks and stated > computed):
-            continue
-        yield key, addends, stated, computed
+        if stated < computed or (stated > computed and not blanks):
+            yield key, addends, stated, computed
 
 
 def _applications(data):

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from disclosure import actions
 from disclosure.checks import RULES, check_report, input_for, run_checks
 from disclosure.formats import NOT_APPLICABLE, CellKey, get_edition
 
@@ -371,3 +372,12 @@ def test_blank_findings_are_marked_incomplete(agency):
     found = check_report(actions.create_report(agency, 2021))
     assert {f.rule for f in found if f.incomplete} == {"blank"}
     assert all(f.blocking for f in found if f.incomplete)
+
+
+def test_a_declared_total_that_agrees_is_dropped_at_the_next_save(agency):
+    report = complete_report(agency)
+    report.declared_totals = {"litigation.cases.direct_suit_total": "0", "litigation.cases.reconsideration_total": "5"}
+    report.save()
+    actions.save_content(report, None, texts={"problems": "改写。"})
+    report.refresh_from_db()
+    assert report.declared_totals == {"litigation.cases.reconsideration_total": "5"}
