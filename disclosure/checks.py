@@ -354,9 +354,7 @@ def check_fee_explained(data):
     people to explain warnings away.
     """
     table = _applications(data)
-    if not table.fee_lapsed_row:
-        return
-    key = table.key(table.fee_lapsed_row, table.total_column.code)
+    key = table.key(table.fee_lapsed_row, table.total_column.code)  # no such cell (None) without the row
     notices = data.values.get(key)
     section = next(s for s in data.edition.text_sections() if s.code == data.edition.fee_section)
     if is_number(notices) and notices > 0 and INFORMATION_FEE not in data.texts.get(section.code, ""):

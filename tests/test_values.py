@@ -104,6 +104,11 @@ def test_it_refuses_with_a_message(spec, raw, message):
     assert str(e.value) == message
 
 
+def test_minus_zero_is_zero():
+    assert format_value(parse_cell(COUNT, "-0")) == "0"
+    assert format_value(parse_cell(MONEY, "-0.00")) == "0"
+
+
 def test_values_print_as_people_write_them():
     assert format_value(Decimal("96171.60")) == "96171.6"
     assert format_value(Decimal("685389.00")) == "685389"

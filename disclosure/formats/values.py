@@ -25,9 +25,6 @@ NUMBER = re.compile(NUMBER_PATTERN)
 NOT_APPLICABLE_SPELLINGS = (NOT_APPLICABLE, "／")
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789", ",，")
 
-# Integers read from a JSON file beyond this many digits are refused before any arithmetic on them.
-_MAX_INTEGER_DIGITS = 20
-
 
 class CellValueError(ValueError):
     """A typed value the cell does not admit; the message is shown to the person who typed it."""
@@ -63,9 +60,7 @@ def _parse_text(spec, raw):
 
 def _from_number(raw):
     if isinstance(raw, int):
-        if len(str(abs(raw))) > _MAX_INTEGER_DIGITS:
-            raise CellValueError("数值过大")
-        return Decimal(raw)
+        return Decimal(raw)  # exact, however long; the range check refuses what is too large
     if isinstance(raw, float) and not math.isfinite(raw):
         raise CellValueError(f"“{raw}”不是数字")
     value = Decimal(str(raw)) if isinstance(raw, float) else raw
