@@ -108,10 +108,10 @@ def approve_report(report, actor):
     return report
 
 
-@transaction.atomic
 def publish(report, actor):
-    """Approved → published. Rendering, storing and the public pages belong to ``disclosure.publishing``."""
-    report, _ = _lock(report, actor, "publish")
+    """Approved → published, by a reviewer. Locking the row, checking its state, rendering and storing are
+    ``disclosure.publishing``'s, in one transaction shared with the admin and the commands."""
+    _require_role(report, actor, TRANSITIONS["publish"][2])
     return publishing.publish_report(report, actor)
 
 
