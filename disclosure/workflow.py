@@ -6,7 +6,7 @@ Each function checks the actor's role and the report's state, runs in a transact
 locked, and records a ReportEvent with the from/to status. Views, the admin and commands call these.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import actions, publishing
@@ -125,16 +125,31 @@ def correct_report(report, actor, note):
 # ---- edits by editors -------------------------------------------------------------------------------
 
 
+class ReportExists(ActionError):
+    """The year's report has been started already (by a colleague, or by the first click of a double-click)."""
+
+
 @transaction.atomic
 def start_report(organization, year, actor):
     """Start this year's draft (carrying in last year's figures) — editors only, once per year."""
     if not access_for(actor, organization).can_edit:
         raise NotAllowed("只有本机关的填报人可以开始填报")
-    if AnnualReport.objects.filter(organization=organization, year=year).exists():
-        raise ActionError(f"{year}年度报告已经存在")
+    if _started(organization, year):
+        raise ReportExists(f"{year}年度报告已经存在")
     if year > timezone.localdate().year:
         raise ActionError(f"{year}年尚未开始，不能填报该年度的报告")
-    return actions.create_report(organization, year, actor)
+    try:
+        with transaction.atomic():  # a savepoint: the transaction stays usable if the insert loses a race
+            return actions.create_report(organization, year, actor)
+    except IntegrityError:
+        # Two requests at once (a double-click): the other one created it between our check and our insert.
+        if _started(organization, year):
+            raise ReportExists(f"{year}年度报告已经存在") from None
+        raise
+
+
+def _started(organization, year):
+    return AnnualReport.objects.filter(organization=organization, year=year).exists()
 
 
 def save_part(report, actor, *, texts=None, cells=None, expected_revision=None):

@@ -7,11 +7,12 @@ may do what, which no shared cache nor the browser's back button may keep.
 from django.urls import path as django_path
 from django.views.decorators.cache import never_cache
 
+from .. import converters  # noqa: F401  (registers <year:…>)
 from .views import accounts, dashboard, parts, report
 
 app_name = "workspace"
 
-REPORT = "<slug:slug>/<int:year>/"
+REPORT = "<slug:slug>/<year:year>/"
 
 
 def path(route, view, name):
