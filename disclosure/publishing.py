@@ -99,7 +99,7 @@ def publish_report(report, actor, *, require_approved=True):
 def _check_publishable(report, require_approved):
     Status = AnnualReport.Status
     if require_approved and report.status != Status.APPROVED:
-        raise ActionError(f"报告当前状态为“{report.get_status_display()}”，只有已审核的报告可以发布")
+        raise ActionError(f"报告当前状态为“{report.get_status_display()}”，不能发布：只有已审核的报告可以发布")
     if report.status == Status.PUBLISHED:
         raise ActionError("报告已经发布；如需更正，请先“更正”重新打开报告")
 
