@@ -113,7 +113,7 @@ def reopen_for_correction(report, actor, note):
         raise ActionError("请填写更正说明：它将随更正后的版本公开")
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if report.status != AnnualReport.Status.PUBLISHED:
-        raise ActionError(f"报告当前状态为“{report.get_status_display()}”，只有已发布的报告可以更正")
+        raise ActionError(f"报告当前状态为“{report.get_status_display()}”，不能更正：只有已发布的报告可以更正")
     report.status, report.correction_note, report.return_reason = AnnualReport.Status.DRAFT, note, ""
     report.save(update_fields=["status", "correction_note", "return_reason", "updated_at"])
     record(

@@ -115,10 +115,10 @@ def publish(report, actor):
     return publishing.publish_report(report, actor)
 
 
-@transaction.atomic
 def correct_report(report, actor, note):
-    """Published → draft for a correction, with the 更正说明 that the next version will show."""
-    report, _ = _lock(report, actor, "correct")
+    """Published → draft for a correction, with the 更正说明 that the next version will show. Like
+    ``publish``: the role is checked here, the row locked and its state checked in ``disclosure.publishing``."""
+    _require_role(report, actor, TRANSITIONS["correct"][2])
     return publishing.reopen_for_correction(report, actor, note)
 
 
