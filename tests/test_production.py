@@ -26,6 +26,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.templatetags.static import static
+from weasyprint.urls import FatalURLFetchingError
 
 from disclosure import actions
 from disclosure.formats import edition_for_year
@@ -281,6 +282,14 @@ def test_the_fetcher_serves_the_hashed_names_of_the_manifest_storage(manifest_st
     assert re.search(r"report-print\.[0-9a-f]{12}\.css$", url), url
     response = StaticOnlyFetcher().fetch(BASE_URL + url.lstrip("/"))
     assert response.content_type == "text/css" and b"@page" in response.read()
+
+
+@pytest.mark.parametrize("name", ["staticfiles.json", "print/report-print.0123456789ab.css"])
+def test_under_the_manifest_storage_only_names_the_manifest_lists_are_served(manifest_storage, name):
+    """STATIC_ROOT also holds the manifest itself; a made-up hash is no file of ours."""
+    assert (manifest_storage / "staticfiles.json").is_file()
+    with pytest.raises(FatalURLFetchingError):
+        StaticOnlyFetcher().fetch(f"{BASE_URL}static/{name}")
 
 
 @pytest.mark.django_db
