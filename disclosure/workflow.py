@@ -6,7 +6,7 @@ Each function checks the actor's role and the report's state, runs in a transact
 locked, and records a ReportEvent with the from/to status. Views, the admin and commands call these.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import actions, publishing
@@ -107,21 +107,25 @@ def approve_report(report, actor):
     return report
 
 
-@transaction.atomic
 def publish(report, actor):
-    """Approved → published. Rendering, storing and the public pages belong to ``disclosure.publishing``."""
-    report, _ = _lock(report, actor, "publish")
+    """Approved → published, by a reviewer. Locking the row, checking its state, rendering and storing are
+    ``disclosure.publishing``'s, in one transaction shared with the admin and the commands."""
+    _require_role(report, actor, TRANSITIONS["publish"][2])
     return publishing.publish_report(report, actor)
 
 
-@transaction.atomic
 def correct_report(report, actor, note):
-    """Published → draft for a correction, with the 更正说明 that the next version will show."""
-    report, _ = _lock(report, actor, "correct")
+    """Published → draft for a correction, with the 更正说明 that the next version will show. Like
+    ``publish``: the role is checked here, the row locked and its state checked in ``disclosure.publishing``."""
+    _require_role(report, actor, TRANSITIONS["correct"][2])
     return publishing.reopen_for_correction(report, actor, note)
 
 
 # ---- edits by editors -------------------------------------------------------------------------------
+
+
+class ReportExists(ActionError):
+    """The year's report has been started already (by a colleague, or by the first click of a double-click)."""
 
 
 @transaction.atomic
@@ -129,11 +133,22 @@ def start_report(organization, year, actor):
     """Start this year's draft (carrying in last year's figures) — editors only, once per year."""
     if not access_for(actor, organization).can_edit:
         raise NotAllowed("只有本机关的填报人可以开始填报")
-    if AnnualReport.objects.filter(organization=organization, year=year).exists():
-        raise ActionError(f"{year}年度报告已经存在")
+    if _started(organization, year):
+        raise ReportExists(f"{year}年度报告已经存在")
     if year > timezone.localdate().year:
         raise ActionError(f"{year}年尚未开始，不能填报该年度的报告")
-    return actions.create_report(organization, year, actor)
+    try:
+        with transaction.atomic():  # a savepoint: the transaction stays usable if the insert loses a race
+            return actions.create_report(organization, year, actor)
+    except IntegrityError:
+        # Two requests at once (a double-click): the other one created it between our check and our insert.
+        if _started(organization, year):
+            raise ReportExists(f"{year}年度报告已经存在") from None
+        raise
+
+
+def _started(organization, year):
+    return AnnualReport.objects.filter(organization=organization, year=year).exists()
 
 
 def save_part(report, actor, *, texts=None, cells=None, expected_revision=None):

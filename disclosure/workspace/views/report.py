@@ -54,6 +54,10 @@ def start(request, slug, year):
         workflow.start_report(organization, year, request.user)
     except workflow.NotAllowed:
         raise PermissionDenied from None
+    except workflow.ReportExists as error:
+        # A double-click, or a colleague was quicker: the report the editor wanted is there, so go to it.
+        messages.info(request, f"{error}，已为您打开")
+        return redirect("workspace:report", slug, year)
     except (ActionError, UnknownEdition) as error:
         messages.error(request, str(error))
         return redirect("workspace:dashboard")
