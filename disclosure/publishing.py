@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from weasyprint.urls import FatalURLFetchingError
 
-from .actions import ActionError, record
+from .actions import ActionError, record, required_text
 from .checks import BLOCKING
 from .documents import dumps, export_document
 from .models import AnnualReport, PublishedVersion, ReportEvent
@@ -108,9 +108,7 @@ def _check_publishable(report, require_approved):
 def reopen_for_correction(report, actor, note):
     """Reopen a published report as a draft for a correction; the public keeps seeing the current version
     until the correction is published as the next version, with ``note`` as its 更正说明."""
-    note = (note or "").strip()
-    if not note:
-        raise ActionError("请填写更正说明：它将随更正后的版本公开")
+    note = required_text(note, "更正说明")
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if report.status != AnnualReport.Status.PUBLISHED:
         raise ActionError(f"报告当前状态为“{report.get_status_display()}”，不能更正：只有已发布的报告可以更正")

@@ -126,7 +126,6 @@ class CorrectionForm(forms.Form):
     note = forms.CharField(
         label="更正说明",
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
         help_text="说明更正了什么、为什么更正；将随更正后的版本公开",
     )
 
