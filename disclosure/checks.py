@@ -1,6 +1,6 @@
 """The consistency check (勾稽关系): report in, findings out.
 
-Each rule of official-format.md §6 is a small function over a ``CheckInput``; an edition lists the rule ids
+Each rule of docs/official-format.md §6 is a small function over a ``CheckInput``; an edition lists the rule ids
 that apply to it. The same rules run on a stored report (whose totals are derived, so the sum rules hold by
 construction) and on an imported document (whose totals are as declared, so the sum rules catch the
 errors people make in Word).

@@ -10,7 +10,7 @@ from disclosure.models import AnnualReport, Membership, Organization
 
 pytestmark = pytest.mark.django_db
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "xiuzhou-hitech-zone-2020.txt"
+SAMPLE = Path(__file__).resolve().parents[1] / "docs" / "samples" / "xiuzhou-hitech-zone-2020.txt"
 
 
 @pytest.fixture
