@@ -114,24 +114,43 @@ def test_home_lists_recent_publications_organizations_as_a_tree_and_years(client
     assert 'href="/years/2021/"' in page
 
 
-def test_the_organization_page_says_on_time_or_late(client, published, report):
-    page = client.get("/reports/agency/").content.decode()
-    assert "2021年度报告" in page and "按时发布" in page  # published today, before 2022-01-31? see below
-    late = timezone.make_aware(datetime.datetime(2022, 2, 3, 10))
-    PublishedVersion.objects.filter(pk=published.pk).update(published_at=late)
+def row_of(page, heading):
+    """The text of the table row (``<tr>…</tr>``) that contains ``heading``: a status read from the row, never
+    from the column headers."""
+    body = page[page.index("<tbody>") :]
+    start = body.rindex("<tr>", 0, body.index(heading))
+    return body[start : body.index("</tr>", start)]
+
+
+def published_on(version, year, month, day):
+    moment = timezone.make_aware(datetime.datetime(year, month, day, 10))
+    PublishedVersion.objects.filter(pk=version.pk).update(published_at=moment)
     pagecache.invalidate()  # not a publication: the cached page would otherwise stay for a minute
-    page = client.get("/reports/agency/").content.decode()
-    assert "逾期发布" in page and "2022年2月3日" in page and "2022年1月31日" in page
 
 
-def test_the_year_page_lists_every_organization_and_who_published(client, published, government):
-    on_time = timezone.make_aware(datetime.datetime(2022, 1, 20, 10))
-    PublishedVersion.objects.filter(pk=published.pk).update(published_at=on_time)
+def test_the_organization_page_says_on_time_or_late(client, published, report):
+    published_on(published, 2022, 1, 31)  # the deadline day itself is on time
+    row = row_of(client.get("/reports/agency/").content.decode(), "2021年度报告")
+    assert "按时发布" in row and "逾期" not in row and "2022年1月31日" in row
+    published_on(published, 2022, 2, 3)
+    row = row_of(client.get("/reports/agency/").content.decode(), "2021年度报告")
+    assert "逾期发布" in row and "按时发布" not in row
+    assert "2022年2月3日" in row and "2022年1月31日" in row
+
+
+def test_the_year_page_lists_every_organization_and_who_published(client, published, government, monkeypatch):
+    published_on(published, 2022, 1, 20)
     page = client.get("/years/2021/").content.decode()
-    assert "测试区人民政府" in page and "测试区教育局" in page
-    assert "按时发布" in page and "2022年1月20日" in page
-    assert "2022年3月31日" in page  # the government's deadline
-    assert "逾期未发布" in page or "尚未发布" in page
+    agency = row_of(page, "测试区教育局")
+    assert "按时发布" in agency and "2022年1月20日" in agency and "2022年1月31日" in agency
+    district = row_of(page, "测试区人民政府")
+    assert "2022年3月31日" in district  # a government's deadline
+    assert "逾期未发布" in district and "尚未发布" not in district  # today is long after 2022-03-31
+    # before the deadline, the same government has simply not published yet
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2022, 3, 31))
+    pagecache.invalidate()
+    district = row_of(client.get("/years/2021/").content.decode(), "测试区人民政府")
+    assert "尚未发布" in district and "逾期" not in district
 
 
 # ---- downloads -----------------------------------------------------------------------------------------
