@@ -29,6 +29,13 @@ def html(response):
     return response.content.decode()
 
 
+def cell_classes(page, cell_key):
+    """The classes of the table cell (``<td>``) that holds the input of ``cell_key``."""
+    at = page.index(f'name="{cell_key}"')
+    td = page[page.rindex("<td", 0, at) : at]
+    return re.search(r'class="([^"]*)"', td).group(1).split()
+
+
 def table_post(report, table_code, values, **extra):
     """Every entered cell of the table as currently stored, overridden by ``values`` ({name: text})."""
     stored = report.entered_values()
@@ -54,13 +61,19 @@ def test_it_lists_reports_with_status_and_deadline(people, as_user):
     assert re.search(r"已逾期 \d+ 天|还剩 \d+ 天", page)
 
 
-def test_it_gives_governments_until_march():
-    gov = type("Org", (), {"deadline": lambda self, year: datetime.date(year + 1, 3, 31)})()
+def test_it_gives_governments_until_march(people, as_user):
+    gov, department = people.district, people.a  # a real 人民政府 and a real 部门 (Organization.kind)
     due = deadline_of(gov, 2021, today=datetime.date(2022, 3, 1))
     assert (due.days_left, due.text) == (30, "还剩 30 天")
+    assert deadline_of(department, 2021, today=datetime.date(2022, 3, 1)).text == "已逾期 29 天"
     late = deadline_of(gov, 2021, today=datetime.date(2022, 4, 2))
     assert late.overdue and late.text == "已逾期 2 天"
     assert deadline_of(gov, 2021, "published", today=datetime.date(2023, 1, 1)).text == "已发布"
+    factories.complete_report(gov, 2021)
+    dashboard = html(as_user(people.reviewer_parent).get("/workspace/"))
+    section = dashboard[dashboard.index("测试区人民政府") :]
+    row = section[section.index("2021年度报告") :]
+    assert "2022年3月31日" in row[: row.index("</tr>")]
 
 
 def test_it_offers_to_start_this_years_report(people, as_user):
@@ -86,7 +99,8 @@ def test_it_starts_a_report_with_carried_in_figures(people, as_user):
     assert report.preface == "联系电话：0573-1234567"
     assert "preface" in report.carried_in
     page = html(client.get("/workspace/agency-a/2022/part/applications/"))
-    assert 'class=" carried"' in page or "carried" in page
+    assert "carried" in cell_classes(page, key("carried_in", "natural_person"))  # marked as carried in
+    assert "carried" not in cell_classes(page, key("new", "natural_person"))
     assert "从上年报告带入" in page
     assert "本项从上年报告带入" in html(client.get("/workspace/agency-a/2022/part/overview/"))
 
