@@ -1,7 +1,6 @@
 """The Django admin in Chinese: organizations, accounts with roles, reports with tables and findings."""
 
 import pytest
-from django.core.management import call_command
 
 from disclosure.models import AnnualReport, Organization
 
@@ -9,9 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client_with_demo(settings, admin_client):
-    settings.DEBUG = True
-    call_command("load_demo")
+def admin_client_with_demo(demo, admin_client):
     return admin_client
 
 
