@@ -52,6 +52,8 @@ def test_load_demo_refuses_when_debug_is_off(settings):
 def test_the_demo_password_comes_from_the_environment(settings, monkeypatch, client):
     settings.DEBUG = True
     monkeypatch.setenv("DEMO_PASSWORD", "another-secret-1")
+    # about the accounts only: the two PDF renders of the demo's publications are left out
+    monkeypatch.setattr("disclosure.management.commands.load_demo.publish_report", lambda *args, **kwargs: None)
     call_command("load_demo")
     from django.contrib.auth import authenticate
     from django.test import RequestFactory
