@@ -81,8 +81,10 @@ def test_the_sample_keeps_its_faults_visible_to_the_check(demo, capsys):
     assert [f["rule"] for f in doc["findings"]] == ["N-year"]
 
 
-def test_the_2021_demo_report_is_complete_and_consistent(demo):
-    call_command("check_report", "xiuzhou-education", "2021")
+def test_the_2021_demo_report_is_complete_and_consistent(demo, capsys):
+    capsys.readouterr()
+    call_command("check_report", "xiuzhou-education", "2021")  # exits non-zero on a blocking finding
+    assert capsys.readouterr().out.strip() == "勾稽关系检查：全部通过"  # and there is no warning either
 
 
 def test_the_sample_round_trips_through_export_and_import(demo, capsys, tmp_path):
