@@ -1,10 +1,10 @@
 """Generic fixtures shared by all tests.
 
-The demo data (``demo``) is built once per test session — once per xdist worker — by running ``load_demo``
-in a transaction that is rolled back, after keeping the rows it wrote as a fixture file; each test that asks for
-the demo then loads those rows into its own transaction (a fraction of a second instead of two PDF renders),
-and they are rolled back with the rest of the test's writes. Tests that are about ``load_demo`` itself call
-the command.
+Data that is slow to build (published reports: a PDF render each) is built once per test session — once per
+xdist worker — in a transaction that is rolled back, after keeping the rows it wrote as a fixture file
+(``saved_rows``); each test that asks for it loads those rows into its own transaction (a fraction of a second
+instead of PDF renders), and they are rolled back with the rest of the test's writes, so no test sees another's.
+``demo`` is the demo data built so; tests that are about ``load_demo`` itself call the command.
 """
 
 import io
@@ -52,21 +52,37 @@ def rows_written_by(action):
     return serializers.serialize("json", added)
 
 
-@pytest.fixture(scope="session")
-def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
-    """A fixture file holding exactly the rows ``load_demo`` writes into an empty database (built once)."""
-    folder = tmp_path_factory.mktemp("demo")
-    path = folder / "demo.json"
-    with django_db_blocker.unblock(), override_settings(DEBUG=True, MEDIA_ROOT=folder / "media"):
-        with transaction.atomic():
-            path.write_text(rows_written_by(lambda: call_command("load_demo", stdout=io.StringIO())), "utf-8")
-            transaction.set_rollback(True)  # the test database stays empty; every test starts from nothing
-    return path
+def saved_rows(build):
+    """A session fixture: a fixture file holding the rows ``build()`` writes into an empty database, built once.
+    Load it into a test with ``load_rows``."""
+
+    @pytest.fixture(scope="session")
+    def rows(django_db_setup, django_db_blocker, tmp_path_factory):
+        folder = tmp_path_factory.mktemp(build.__name__)
+        path = folder / "rows.json"
+        with django_db_blocker.unblock(), override_settings(DEBUG=True, MEDIA_ROOT=folder / "media"):
+            with transaction.atomic():
+                path.write_text(rows_written_by(build), "utf-8")
+                transaction.set_rollback(True)  # the test database stays empty; every test starts from nothing
+        return path
+
+    return rows
+
+
+def load_rows(path):
+    call_command("loaddata", str(path), verbosity=0)
+    pagecache.invalidate()  # as the publications among the rows did
+
+
+def run_load_demo():
+    call_command("load_demo", stdout=io.StringIO())
+
+
+demo_snapshot = saved_rows(run_load_demo)
 
 
 @pytest.fixture
 def demo(demo_snapshot, db, settings):
     """The demo organizations, reports (both published) and accounts, as ``load_demo`` leaves them."""
     settings.DEBUG = True  # as for load_demo itself: tests may run it again over the demo
-    call_command("loaddata", str(demo_snapshot), verbosity=0)
-    pagecache.invalidate()  # as the demo's publications do
+    load_rows(demo_snapshot)

@@ -1,6 +1,5 @@
 """The demo data, and the sample report entered as published."""
 
-import io
 import json
 from pathlib import Path
 
@@ -99,7 +98,7 @@ def test_the_demo_fixture_holds_what_load_demo_writes(demo_snapshot, settings):
     """The ``demo`` fixture loads rows saved from one run of load_demo: a fresh run writes the same rows (up to
     keys, times, password salts and the PDFs' creation dates)."""
     settings.DEBUG = True
-    fresh = conftest.rows_written_by(lambda: call_command("load_demo", stdout=io.StringIO()))
+    fresh = conftest.rows_written_by(conftest.run_load_demo)
     assert comparable(fresh) == comparable(demo_snapshot.read_text(encoding="utf-8"))
     assert {"disclosure.organization", "disclosure.publishedversion", "auth.user"} <= {
         label for label, _ in comparable(fresh)

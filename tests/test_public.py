@@ -16,6 +16,7 @@ from disclosure.public import pagecache
 from disclosure.publishing import publish_report, reopen_for_correction
 
 from . import factories
+from .conftest import load_rows, saved_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -33,19 +34,41 @@ def approve(report):
     AnnualReport.objects.filter(pk=report.pk).update(status=AnnualReport.Status.APPROVED)
 
 
-@pytest.fixture
-def government():
+def make_government():
     return factories.organization("district", kind=Organization.Kind.GOVERNMENT, name="测试区人民政府")
 
 
-@pytest.fixture
-def report(government):
+def make_report(government):
     return factories.complete_report(factories.organization("agency", parent=government, name="测试区教育局"))
 
 
+def publish_a_report():
+    publish_report(make_report(make_government()), None, require_approved=False)
+
+
+published_rows = saved_rows(publish_a_report)  # its PDF is rendered once per session, not once per test
+
+
 @pytest.fixture
-def published(report):
-    return publish_report(report, None, require_approved=False)
+def published(published_rows, db):
+    """测试区教育局's 2021 report, published as version 1. A test that also asks for ``report`` or
+    ``government`` gets the published report and its government."""
+    load_rows(published_rows)
+    return PublishedVersion.objects.get(report__organization__slug="agency")
+
+
+@pytest.fixture
+def government(request, db):
+    if "published" in request.fixturenames:
+        return request.getfixturevalue("published").report.organization.parent
+    return make_government()
+
+
+@pytest.fixture
+def report(request, government):
+    if "published" in request.fixturenames:
+        return request.getfixturevalue("published").report
+    return make_report(government)
 
 
 # ---- what is reachable ----------------------------------------------------------------------------------
