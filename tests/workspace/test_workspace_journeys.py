@@ -128,9 +128,10 @@ def report(people):
 def test_it_shows_a_navigator_with_each_parts_state(people, as_user, report):
     actions.save_content(report, None, texts={"problems": "问题。"})
     page = html(as_user(people.editor_a).get(R))
-    for part in report.format.parts:
-        assert part.label in page
-    assert "未填写" in page and "已完成" in page
+    states = dict(re.findall(r'<a href="[^"]*">([^<]*)</a>\s*<span class="badge state-[a-z_]+">([^<·]*)', page))
+    assert list(states) == [part.label for part in report.format.parts]  # every part, in order, with its state
+    assert states["五、存在的主要问题及改进情况"] == "已完成"
+    assert states["三、收到和处理政府信息公开申请情况"] == "未填写"
 
 
 def test_it_edits_the_overview_with_five_subtopics_and_the_preface(people, as_user, report):
