@@ -119,3 +119,11 @@ def comparable(serialized):
         }
         rows.append((row["model"], json.dumps(kept, sort_keys=True, ensure_ascii=False)))
     return sorted(rows)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_test_that_commits_gets_the_demo_too(demo):
+    assert set(AnnualReport.objects.values_list("organization__slug", "year", "status")) == {
+        ("xiuzhou-hitech-zone", 2020, "published"),
+        ("xiuzhou-education", 2021, "published"),
+    }
