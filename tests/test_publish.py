@@ -186,7 +186,7 @@ def test_the_admin_publishes_approved_reports(report, admin_client):
         {"action": "publish_selected", "_selected_action": [report.pk]},
         follow=True,
     )
-    assert "已发布" in response.content.decode()
+    assert f"已发布：{report.title} 第1版" in response.content.decode()  # the message, not the status filter
     assert PublishedVersion.objects.filter(report=report).count() == 1
 
 

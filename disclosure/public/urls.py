@@ -1,4 +1,4 @@
-"""Public URLs (permalinks): published versions only. The report URLs are a fixed contract (product.md)."""
+"""Public URLs (permalinks): published versions only. The report URLs are a fixed contract (docs/product.md)."""
 
 from django.urls import path, register_converter
 
