@@ -15,6 +15,7 @@ from xml.sax.saxutils import escape
 from django.utils import dateformat, timezone
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -45,7 +46,7 @@ LINE_PITCH = Pt(28.9)  # 22 lines in the 225 mm text block
 INDENT = 2 * BODY_SIZE  # two characters
 
 TEXT_WIDTH = Mm(156)
-LABEL_SHARE = 0.45  # of a table's width, for its row labels; the figures share the rest
+LABEL_SHARE = 0.5  # of a table's width, for its row labels; the figures share the rest
 
 CORRECTION_HEADING = "更正说明"  # as body.html
 EMPTY_SECTION = "（未填写）"  # as body.html
@@ -87,15 +88,14 @@ def _set_up_page(doc):
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.footer_distance = Mm(35 - 7) - PAGE_NUMBER_SIZE  # the number's top 7 mm below the text block
-    _settings_flag(doc, "w:mirrorMargins")  # 订口 28 mm on the bound edge: left on odd pages, right on even
+    _mirror_margins(doc)
     doc.settings.odd_and_even_pages_header_footer = True
 
 
-def _settings_flag(doc, tag):
-    """Switch on a settings.xml flag python-docx has no property for, in its schema position (Word checks)."""
-    settings = doc.settings.element
-    if settings.find(qn(tag)) is None:
-        settings.insert_element_before(OxmlElement(tag), *_SETTINGS_AFTER_MIRROR_MARGINS)
+def _mirror_margins(doc):
+    """订口 28 mm on the bound edge: left on odd pages, right on even ones. python-docx has no property for
+    w:mirrorMargins; it goes in its place in the schema's sequence (Word refuses a file otherwise)."""
+    doc.settings.element.insert_element_before(OxmlElement("w:mirrorMargins"), *_SETTINGS_AFTER_MIRROR_MARGINS)
 
 
 # Elements of w:settings that come after w:mirrorMargins, the first few of the schema's sequence suffice.
@@ -118,9 +118,10 @@ def _add_page_numbers(doc):
 def _page_number(paragraph, alignment):
     """ "— N —", 4号 宋体, one character in from the outer edge of the text block."""
     paragraph.alignment = alignment
-    one_character = PAGE_NUMBER_SIZE
-    paragraph.paragraph_format.left_indent = one_character if alignment == WD_ALIGN_PARAGRAPH.LEFT else 0
-    paragraph.paragraph_format.right_indent = one_character if alignment == WD_ALIGN_PARAGRAPH.RIGHT else 0
+    if alignment == WD_ALIGN_PARAGRAPH.RIGHT:
+        paragraph.paragraph_format.right_indent = PAGE_NUMBER_SIZE
+    else:
+        paragraph.paragraph_format.left_indent = PAGE_NUMBER_SIZE
     for text in ("— ", None, " —"):
         run = paragraph.add_run(text) if text else _page_field(paragraph)
         _set_font(run.font, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
@@ -128,12 +129,9 @@ def _page_number(paragraph, alignment):
 
 def _page_field(paragraph):
     """A PAGE field: python-docx has no fields, so a w:fldSimple holding the run Word updates."""
-    field = parse_xml(f'<w:fldSimple {_W_NS} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>')
+    field = parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>')
     paragraph._p.append(field)
     return Run(field.find(qn("w:r")), paragraph)
-
-
-_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
 
 
 # ---- styles ----------------------------------------------------------------------------------------
@@ -145,16 +143,19 @@ def _set_up_styles(doc):
     normal = doc.styles["Normal"]
     _set_font(normal.font, BODY_FONT, BODY_SIZE)
     _paragraph_format(normal, indent=INDENT, line=LINE_PITCH, alignment=WD_ALIGN_PARAGRAPH.JUSTIFY)
-    title = doc.styles.add_style(STYLE_TITLE, 1)  # 1: a paragraph style
-    title.base_style, title.next_paragraph_style = normal, normal
-    _set_font(title.font, TITLE_FONT, TITLE_SIZE)
+    title = _new_style(doc, STYLE_TITLE, TITLE_FONT, TITLE_SIZE)
     _paragraph_format(title, indent=0, line=Pt(33), alignment=WD_ALIGN_PARAGRAPH.CENTER, after=LINE_PITCH)
     for name, font in (("Heading 1", HEADING_FONT), ("Heading 2", SUBHEADING_FONT)):
         _heading_style(doc.styles[name], font)
-    table = doc.styles.add_style(STYLE_TABLE, 1)
-    table.base_style = normal
-    _set_font(table.font, BODY_FONT, TABLE_SIZE)
+    table = _new_style(doc, STYLE_TABLE, BODY_FONT, TABLE_SIZE)
     _paragraph_format(table, indent=0, line=None, alignment=WD_ALIGN_PARAGRAPH.CENTER)
+
+
+def _new_style(doc, style_id, font, size):
+    style = doc.styles.add_style(style_id, WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = style.next_paragraph_style = doc.styles["Normal"]
+    _set_font(style.font, font, size)
+    return style
 
 
 def _heading_style(style, font):

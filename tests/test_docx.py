@@ -5,6 +5,7 @@ import copy
 import datetime
 import io
 import re
+from zoneinfo import ZoneInfo
 
 import docx
 import pytest
@@ -21,7 +22,8 @@ from disclosure.rendering import printed_value
 
 pytestmark = pytest.mark.django_db
 
-PUBLISHED_AT = datetime.datetime(2022, 1, 19, 18, 30, tzinfo=datetime.UTC)  # 20 January in Beijing
+# 18:30 on 19 January in UTC: the date printed is Beijing's, the properties hold the instant.
+PUBLISHED_AT = datetime.datetime(2022, 1, 20, 2, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 @pytest.fixture(params=REPORTS)
@@ -262,7 +264,7 @@ def test_document_properties_and_publication_date(document):
     assert props.title == document["title"]
     assert props.author == document["organization"]["name"]
     assert props.language == "zh-CN"
-    assert props.created == PUBLISHED_AT.replace(tzinfo=None) or props.created == PUBLISHED_AT
+    assert props.created == props.modified == PUBLISHED_AT
     assert [p.text for p in doc.paragraphs[-2:]] == [document["organization"]["name"], "2022年1月20日"]
 
 
@@ -312,3 +314,9 @@ def test_markup_in_a_table_cell_renders_as_text():
     r = row_index(cells, row["path"], row["label"])
     c = column_index(cells, r, row["cells"][0]["path"], row["cells"][0]["label"])
     assert cells[r][c] == '<w:t>1</w:t> & "'
+
+
+def test_publication_date_is_the_date_in_beijing():
+    evening_in_utc = datetime.datetime(2022, 1, 19, 18, 30, tzinfo=datetime.UTC)
+    doc = render(demo_document(REPORTS[-1]), evening_in_utc)
+    assert doc.paragraphs[-1].text == "2022年1月20日"
