@@ -12,6 +12,8 @@ from django.utils import timezone
 from . import actions, publishing
 from .actions import ActionError
 from .checks import check_report
+from .formats import CellKey
+from .formats.values import format_value
 from .models import AnnualReport, ReportEvent, WarningExplanation
 from .permissions import access_for
 
@@ -158,6 +160,26 @@ def save_part(report, actor, *, texts=None, cells=None, expected_revision=None):
 
 
 @transaction.atomic
+def accept_computed_total(report, actor, cell_key):
+    """An editor confirms the cells behind a total that an imported document declared differently: the
+    declared figure is dropped and the system's sum stands. Recorded in the history with both figures."""
+    with transaction.atomic():
+        _require_role(report, actor, "edit")
+        report = AnnualReport.objects.select_for_update().get(pk=report.pk)
+        if report.status != Status.DRAFT:
+            raise ActionError(f"报告当前状态为“{report.get_status_display()}”，只有草稿可以修改")
+        declared = report.declared_totals.get(cell_key)
+        if declared is None:
+            raise ActionError("该合计已不是导入文件中申报的数字（可能已经处理）")
+        spec = report.format.cell(CellKey(*cell_key.split(".")))
+        computed = format_value(report.values()[spec.key])
+        report.declared_totals = {k: v for k, v in report.declared_totals.items() if k != cell_key}
+        report.save(update_fields=["declared_totals", "updated_at"])
+        change = {"field": f"declared:{cell_key}", "label": f"导入的合计：{spec.label}", "before": declared}
+        actions.record(report, actor, ReportEvent.Action.SAVE, changes=[{**change, "after": computed}])
+        return report
+
+
 def explain_warning(report, actor, finding, text):
     """Write (or rewrite) the explanation of a warning; recorded in the history."""
     _require_role(report, actor, "edit")

@@ -168,3 +168,46 @@ def test_declared_totals_of_an_import_are_findings_in_the_workspace(people, as_u
     assert message in html(client.get(R + "findings/"))
     assert message in html(client.get(R + "part/litigation/"))
     assert "报告还不能提交" in html(client.post(R + "submit/", follow=True))
+
+
+def declared_report(people):
+    report = factories.complete_report(people.a, 2021)
+    report.declared_totals = {"litigation.cases.reconsideration_total": "3"}
+    report.save()
+    return report
+
+
+def test_an_editor_takes_the_computed_sum_for_a_wrong_declared_total(people, as_user):
+    report = declared_report(people)
+    client = as_user(people.editor_a)
+    assert "以各项之和为准" in html(client.get(R + "findings/"))
+    page = html(client.post(R + "findings/", {"accept_total": "litigation.cases.reconsideration_total"}, follow=True))
+    assert "已采用计算的合计" in page and "总计 3，但" not in page
+    report.refresh_from_db()
+    assert report.declared_totals == {}
+    change = report.events.first().changes[0]
+    assert (change["label"], change["before"], change["after"]) == ("导入的合计：行政复议 总计", "3", "0")
+
+
+def test_a_reviewer_cannot_take_the_computed_sum_for_the_editor(people, as_user):
+    report = declared_report(people)
+    client = as_user(people.reviewer_a)
+    assert "以各项之和为准" not in html(client.get(R + "findings/"))
+    response = client.post(R + "findings/", {"accept_total": "litigation.cases.reconsideration_total"})
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.declared_totals == {"litigation.cases.reconsideration_total": "3"}
+
+
+def test_taking_the_computed_sum_twice_says_it_is_done_already(people, as_user):
+    report = declared_report(people)
+    workflow.accept_computed_total(report, people.editor_a, "litigation.cases.reconsideration_total")
+    with pytest.raises(workflow.ActionError, match="该合计已不是导入文件中申报的数字"):
+        workflow.accept_computed_total(report, people.editor_a, "litigation.cases.reconsideration_total")
+
+
+def test_the_computed_sum_is_taken_only_in_a_draft(people):
+    report = declared_report(people)
+    AnnualReport.objects.filter(pk=report.pk).update(status=AnnualReport.Status.SUBMITTED)
+    with pytest.raises(workflow.ActionError, match="只有草稿可以修改"):
+        workflow.accept_computed_total(report, people.editor_a, "litigation.cases.reconsideration_total")

@@ -83,10 +83,14 @@ def findings(request, slug, year):
     if request.method == "POST":
         if not access.can_edit:
             raise PermissionDenied
-        _explain(request, report, found, ExplanationForm(request.POST))
+        if "accept_total" in request.POST:
+            cell = request.POST["accept_total"][:100]
+            _act(request, lambda: workflow.accept_computed_total(report, request.user, cell), "已采用计算的合计")
+        else:
+            _explain(request, report, found, ExplanationForm(request.POST))
         return redirect("workspace:findings", slug, year)
     context = report_context(report, access, found)
-    context["items"] = explained_findings(report, found)
+    context["items"] = [(*item, declared_total_of(report, item[0])) for item in explained_findings(report, found)]
     return render(request, "workspace/findings.html", context)
 
 
@@ -99,6 +103,12 @@ def explained_findings(report, findings):
         explanation = explained.get(f.key)
         items.append((f, explanation, bool(explanation and explanation.covers(f))))
     return items
+
+
+def declared_total_of(report, finding):
+    """The cell key of the imported declared total a sum finding is about, or "" (the total comes first)."""
+    key = str(finding.cells[0]) if finding.cells else ""
+    return key if key in report.declared_totals else ""
 
 
 def _explain(request, report, findings, form):
