@@ -11,6 +11,7 @@ The files are generated, never committed; ``disclosure.W003`` warns when they ar
 the PDF is the same, only slower.
 """
 
+import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,7 +130,7 @@ def cut(face, destination, code_points):
     subsetter.subset(font)
     _rename(font, face)
     destination.parent.mkdir(parents=True, exist_ok=True)
-    partial = destination.with_name(destination.name + ".part")
+    partial = destination.with_name(f"{destination.name}.{os.getpid()}.part")  # two processes may cut at once
     font.save(partial)
     partial.replace(destination)  # never a half-written font where the renderer looks
     return len(font.getGlyphOrder())
