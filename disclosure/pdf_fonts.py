@@ -112,7 +112,9 @@ def cut(face, destination, code_points):
     from fontTools.ttLib import TTFont
 
     source, index = system_font(face)
-    font = TTFont(source, fontNumber=index, lazy=False)
+    # Glyph boxes as stored, not recomputed: FreeType places a TrueType outline from its stored xMin and
+    # left side bearing, and old fonts (AR PL UKai) store boxes a little off their outlines.
+    font = TTFont(source, fontNumber=index, lazy=False, recalcBBoxes=False)
     options = subset.Options()
     # The layout features HarfBuzz applies to horizontal text (fontTools' defaults: ccmp, locl, kern,
     # palt, vert…), not the alternates (aalt, jp78, trad…), whose closure would pull in every glyph

@@ -64,8 +64,7 @@ def check_subset_fonts(app_configs, **kwargs):
         Warning(
             f"PDF 字体子集未生成（缺 {len(missing)} 个，在 {pdf_fonts.font_dir()}），PDF 生成将慢约一倍。 "
             "The CJK fonts cut to GB 2312 are missing: PDFs render with the whole system fonts, ~2x slower.",
-            hint="运行 / run: python manage.py subset_fonts (or `make fonts`); "
-            "FONT_CACHE_DIR sets the folder.",
+            hint="运行 / run: python manage.py subset_fonts (or `make fonts`); FONT_CACHE_DIR sets the folder.",
             id="disclosure.W003",
         )
     ]
