@@ -54,13 +54,14 @@ $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
 $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
 endef
 
-.PHONY: help system-deps browser-deps venv run test test-sqlite test-postgres pg-up lint clean distclean bench
+.PHONY: help system-deps browser-deps venv fonts run test test-sqlite test-postgres pg-up lint clean distclean bench
 
 help:
 	@echo "make run          install dependencies, migrate, load demo data, serve http://127.0.0.1:8000"
 	@echo "make test         ruff, migration check, pytest on SQLite and on PostgreSQL"
 	@echo "make lint         ruff check"
 	@echo "make system-deps  install the Debian packages PDF rendering needs"
+	@echo "make fonts        cut the PDF's CJK fonts to GB 2312 once (FONT_CACHE_DIR, default var/fonts)"
 	@echo "make browser-deps install chromium for the browser tests"
 	@echo "make bench        publication benchmarks (PDF vs LibreOffice, page rate, render_reports)"
 	@echo "make clean        remove caches and build/test output (distclean: also .venv, db, media)"
@@ -84,7 +85,12 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 	$(VPY) -m pip install -q -e '.[dev]'
 	touch $@
 
-run: system-deps venv
+# The CJK fonts of the PDF cut to GB 2312 (disclosure/pdf_fonts.py): made once, a few minutes; fonts
+# already there are skipped, so this costs nothing afterwards. Part of run, test and bench.
+fonts: system-deps venv
+	$(MANAGE) subset_fonts
+
+run: system-deps venv fonts
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	@echo
@@ -99,7 +105,7 @@ run: system-deps venv
 lint: venv
 	$(VENV)/bin/ruff check .
 
-test: system-deps browser-deps venv
+test: system-deps browser-deps venv fonts
 	$(VENV)/bin/ruff check .
 	env -u DATABASE_URL $(MANAGE) check
 	env -u DATABASE_URL $(MANAGE) makemigrations --check --dry-run
@@ -125,7 +131,7 @@ pg-up:
 	echo "!! PostgreSQL is not reachable at $(PG_HOST):5432 (needed for the PostgreSQL test run;"; \
 	echo "   install it with: apt-get install postgresql, or set PG_TEST_URL=postgres://...)"; exit 1
 
-bench: system-deps venv
+bench: system-deps venv fonts
 	@$(call apt_ensure,$(BENCH_PACKAGES))
 	mkdir -p bench/output && bash bench/run.sh 2>&1 | grep -v "^WARNING" | tee bench/output/run.log
 
@@ -134,4 +140,4 @@ clean:
 	rm -rf .pytest_cache .ruff_cache *.egg-info build dist staticfiles test-output
 
 distclean: clean
-	rm -rf $(VENV) db.sqlite3 media
+	rm -rf $(VENV) db.sqlite3 media var

@@ -4,8 +4,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 rm -f bench/output/bench.sqlite3
 echo "== load: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs"
-echo "== PDF rendering (WeasyPrint vs LibreOffice), 5 runs each"
-.venv/bin/python bench/pdf_bench.py 5
+echo "== PDF rendering (WeasyPrint vs LibreOffice and Chromium), 5 runs each"
+${PYTHON:-.venv/bin/python} bench/pdf_bench.py 5
 echo "== public report page vs a static file of the same size, gunicorn 2 workers, wrk 20 s each"
 bash bench/page_bench.sh
 echo "== render_reports --jobs 2 over 200 published versions"

@@ -177,6 +177,10 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
 
+# The CJK fonts of the published PDF cut to GB 2312 by `manage.py subset_fonts` (`make fonts`): generated
+# files, not in git; disclosure/pdf_fonts.py. Installed from the wheel, set it outside site-packages.
+FONT_CACHE_DIR = Path(os.environ.get("FONT_CACHE_DIR") or BASE_DIR / "var" / "fonts")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed files in production (needs collectstatic); plain files in development

@@ -27,6 +27,17 @@ def media_root(settings, tmp_path):
     return settings.MEDIA_ROOT
 
 
+@pytest.fixture(scope="session")
+def cut_fonts():
+    """FONT_CACHE_DIR with the PDF's CJK fonts cut to GB 2312 in it. `make test` makes them first (`make
+    fonts`); a plain pytest run that finds them missing cuts them here, once (minutes)."""
+    from disclosure import pdf_fonts
+
+    if pdf_fonts.missing_faces():
+        call_command("subset_fonts", stdout=io.StringIO())
+    return pdf_fonts.font_dir()
+
+
 @pytest.fixture
 def output_dir() -> Path:
     """A kept directory for artefacts worth looking at after a run (screenshots, PNGs of PDFs)."""

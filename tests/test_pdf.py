@@ -1,18 +1,21 @@
 """The published PDF: official labels in order, figures after their rows, embedded subset CJK fonts, A4,
 tagged; and WeasyPrint reads nothing but our static files. PNGs of the pages go to test-output/."""
 
+import gc
 import re
 import shutil
 import subprocess
 import zlib
 
 import pytest
+from django.contrib.staticfiles import finders
+from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError
 
-from disclosure import actions
+from disclosure import actions, pdf, pdf_fonts
 from disclosure.formats import get_edition
 from disclosure.models import PublishedVersion
-from disclosure.pdf import BASE_URL, RefusedURL, StaticOnlyFetcher, render_pdf
+from disclosure.pdf import BASE_URL, RefusedURL, RenderingStopped, StaticOnlyFetcher, render_pdf
 from disclosure.publishing import publish_report
 from disclosure.rendering import printed_value
 
@@ -116,6 +119,11 @@ def test_chinese_text_is_in_embedded_subset_fonts(demo, client):
         f"{BASE_URL}etc/passwd",
         f"{BASE_URL}static/print/report-print.css?x=1",
         "ftp://example.org/x.css",
+        f"{BASE_URL}print-fonts/../etc/passwd",
+        f"{BASE_URL}print-fonts/%2e%2e/%2e%2e/etc/passwd",
+        f"{BASE_URL}print-fonts/DejaVuSans.ttf",
+        f"{BASE_URL}print-fonts/{pdf_fonts.FACES[0].file_name}?x=1",
+        f"file:///usr/share/fonts/{pdf_fonts.FACES[0].file_name}",
     ],
 )
 def test_the_fetcher_refuses_everything_but_our_static_files(url):
@@ -166,3 +174,97 @@ def test_narrative_markup_is_printed_as_text_and_fetches_nothing(client, monkeyp
     text = re.sub(r"\s+", "", pdf_text(client.get("/reports/agency/2021.pdf").content))
     assert '<imgsrc="file:///etc/passwd">' in text and "root:" not in text
     assert refused == []
+
+
+# ---- speed: fonts cut to GB 2312, a small user-agent stylesheet, fewer collections ----------------------
+
+
+def test_the_fetcher_serves_the_cut_fonts_and_no_other_file(cut_fonts, settings, tmp_path):
+    face = pdf_fonts.FACES[0]
+    response = StaticOnlyFetcher().fetch(f"{BASE_URL}print-fonts/{face.file_name}")
+    assert response.read() == (cut_fonts / face.file_name).read_bytes()
+    # Not made yet: an ordinary error (WeasyPrint skips the @font-face, the system font takes over).
+    settings.FONT_CACHE_DIR = tmp_path
+    with pytest.raises(FileNotFoundError):
+        StaticOnlyFetcher().fetch(f"{BASE_URL}print-fonts/{face.file_name}")
+
+
+def test_the_print_stylesheet_declares_exactly_the_cut_fonts_before_their_system_fonts():
+    css = open(finders.find(pdf.PRINT_STYLESHEET), encoding="utf-8").read()
+    declared = re.findall(
+        r'@font-face\s*{\s*font-family:\s*"([^"]+)";\s*font-weight:\s*(\w+);\s*src:\s*url\("([^"]+)"\);\s*}', css
+    )
+    faces = {(f.family, f.weight, pdf_fonts.FONT_URL_PATH + f.file_name) for f in pdf_fonts.FACES}
+    assert set(declared) == faces and len(declared) == len(faces)
+    for face in pdf_fonts.FACES:
+        stacks = re.findall(rf'font-family:[^;]*"{face.system_family}"', css)
+        assert stacks and all(f'"{face.family}", "{face.system_family}"' in stack for stack in stacks), face
+
+
+def test_the_pdf_sets_its_text_in_the_cut_fonts_and_rarer_characters_in_the_system_fonts(cut_fonts):
+    # 堃 and 喆 are not in GB 2312: the whole system font still sets them.
+    html = (
+        '<html lang="zh-CN"><head><link rel="stylesheet" href="/static/print/report-print.css"></head><body>'
+        '<h1 class="report-title">年度报告</h1><h2 class="report-part-title">一、总体情况</h2>'
+        '<h3 class="report-section-title">（一）主动公开</h3><p>王堃、李喆：全年共12件。</p></body></html>'
+    )
+    document = render_pdf(html)
+    fonts = {line.split()[0].split("+")[1] for line in run("pdffonts", "-", input=document).decode().splitlines()[2:]}
+    assert fonts == {
+        "Noto-Serif-CJK-SC-GB2312-Bold",  # the title
+        "Noto-Sans-CJK-SC-GB2312",  # 黑体 part titles
+        "AR-PL-UKai-CN-GB2312",  # 楷体 section titles
+        "Noto-Serif-CJK-SC-GB2312",  # 仿宋 body text
+        "Noto-Serif-CJK-SC",  # 堃 and 喆, from the system font
+    }
+    for line in run("pdffonts", "-", input=document).decode().splitlines()[2:]:
+        assert line.split()[-5:-2] == ["yes", "yes", "yes"], line  # embedded, subset, with a ToUnicode map
+    assert "王堃、李喆：全年共12件。" in pdf_text(document)
+
+
+def test_rendering_uses_our_user_agent_stylesheet_through_weasyprints_private_hook(monkeypatch):
+    # The hook is private: if a WeasyPrint release renames or stops calling it, this fails (pyproject pins 70.x).
+    assert "_ua_stylesheets" in vars(HTML)
+    given = []
+    original = pdf._PrintHTML._ua_stylesheets
+
+    def watching(self, forms=False):
+        sheets = original(self, forms)
+        given.append((sheets, gc.get_threshold()))
+        return sheets
+
+    monkeypatch.setattr(pdf._PrintHTML, "_ua_stylesheets", watching)
+    render_pdf('<html lang="zh-CN"><body><h1>标题</h1><p>正文</p></body></html>')
+    assert given, "WeasyPrint no longer asks HTML._ua_stylesheets for its user-agent stylesheet"
+    [(sheets, threshold)] = given
+    assert sheets == [pdf._renderer().user_agent]
+    assert threshold[0] == pdf.GC_THRESHOLD_DURING_RENDER  # the collector was held back during the render
+
+
+def test_the_collector_threshold_is_restored_after_a_render_even_a_failed_one():
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(701, 11, 12)
+        render_pdf('<html lang="zh-CN"><body><p>正文</p></body></html>')
+        assert gc.get_threshold() == (701, 11, 12)
+        with pytest.raises(RenderingStopped):
+            render_pdf('<html><head><link rel="stylesheet" href="/static/print/missing.css"></head></html>')
+        assert gc.get_threshold() == (701, 11, 12)
+    finally:
+        gc.set_threshold(*before)
+
+
+def test_the_print_stylesheet_is_parsed_once_per_thread(monkeypatch):
+    html = (
+        '<html lang="zh-CN"><head><link rel="stylesheet" href="/static/print/report-print.css"></head>'
+        "<body><p>正文</p></body></html>"
+    )
+    render_pdf(html)
+    fetched = []
+    original = StaticOnlyFetcher.fetch
+    monkeypatch.setattr(
+        StaticOnlyFetcher, "fetch", lambda self, url, headers=None: fetched.append(url) or original(self, url, headers)
+    )
+    first = pdf._renderer()
+    render_pdf(html)
+    assert fetched == [] and pdf._renderer() is first

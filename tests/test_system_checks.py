@@ -20,3 +20,14 @@ def test_it_warns_with_the_fix_when_harfbuzz_subset_is_missing(monkeypatch):
     [warning] = system_checks.check_harfbuzz_subset(None)
     assert warning.id == "disclosure.W002"
     assert "apt-get install libharfbuzz-subset0" in warning.hint
+
+
+def test_it_is_quiet_when_the_cut_fonts_are_there(cut_fonts):
+    assert system_checks.check_subset_fonts(None) == []
+
+
+def test_it_warns_with_the_command_when_the_cut_fonts_are_missing(settings, tmp_path):
+    settings.FONT_CACHE_DIR = tmp_path
+    [warning] = system_checks.check_subset_fonts(None)
+    assert warning.id == "disclosure.W003"
+    assert "manage.py subset_fonts" in warning.hint and str(tmp_path) in warning.msg

@@ -60,7 +60,8 @@ def wheel(tmp_path_factory):
         ROOT,
         source,
         ignore=shutil.ignore_patterns(
-            ".*", "build", "dist", "*.egg-info", "__pycache__", "media", "staticfiles", "test-output", "db.sqlite3"
+            ".*", "build", "dist", "*.egg-info", "__pycache__", "media", "staticfiles", "test-output", "db.sqlite3",
+            "var",
         ),
     )
     run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(tmp / "dist")])
@@ -80,7 +81,7 @@ def test_the_wheel_holds_every_template_static_file_and_demo_document(wheel):
     assert "reportsite/settings.py" in names and "disclosure/migrations/0001_initial.py" in names
 
 
-def test_the_installed_wheel_passes_check_and_serves_a_report(wheel, tmp_path):
+def test_the_installed_wheel_passes_check_and_serves_a_report(wheel, tmp_path, cut_fonts):
     elsewhere = tmp_path / "site"
     elsewhere.mkdir()
     # Nothing of this checkout or of the test environment: no PYTHONPATH (pip would take this checkout
@@ -91,6 +92,7 @@ def test_the_installed_wheel_passes_check_and_serves_a_report(wheel, tmp_path):
         DJANGO_SETTINGS_MODULE="reportsite.settings",
         DATABASE_URL=f"sqlite:///{elsewhere / 'db.sqlite3'}",
         MEDIA_ROOT=str(elsewhere / "media"),
+        FONT_CACHE_DIR=str(cut_fonts),  # made by `subset_fonts`, a deployment step like collectstatic
     )
     venv = tmp_path / "venv"
     # Without pip of its own (ensurepip costs seconds): this pip installs into it. No .pyc compiling either.
