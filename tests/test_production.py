@@ -301,8 +301,10 @@ def test_a_report_publishes_under_the_manifest_storage(manifest_storage):
 
 @pytest.fixture
 def broken_static_files(monkeypatch):
-    """Our print stylesheet cannot be found: WeasyPrint stops with its BaseException."""
+    """Our print stylesheet cannot be found: WeasyPrint stops with its BaseException. The thread's parsed
+    stylesheet is dropped too, so the next render has to fetch it again."""
     monkeypatch.setattr("disclosure.pdf.static_file", lambda name: None)
+    monkeypatch.setattr("disclosure.pdf._thread.renderer", None, raising=False)
 
 
 FAILED = "生成网页或 PDF 失败，报告未发布"
@@ -365,6 +367,7 @@ def test_a_rendering_failure_stops_render_reports_with_a_message(capsys, monkeyp
     report = submitted_report()
     version = publish_report(report, None)
     monkeypatch.setattr("disclosure.pdf.static_file", lambda name: None)
+    monkeypatch.setattr("disclosure.pdf._thread.renderer", None)
     with pytest.raises(CommandError, match="1 个版本生成失败"):
         call_command("render_reports")
     assert "生成网页或 PDF 失败，该版本保持原样" in capsys.readouterr().err
