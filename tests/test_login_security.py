@@ -159,7 +159,7 @@ def test_the_refusal_page_is_in_chinese(limit_of_three, db):
         response = login(f"random-{n}", "guess", **behind_proxy("198.51.100.7"))
     page = response.content.decode()
     assert response.status_code == 429
-    assert "登录尝试过于频繁" in page and "分钟后再试" in page
+    assert re.search(r"<h1[^>]*>登录尝试过于频繁</h1>", page) and "请约 1 分钟后再试" in page
     assert '<html lang="zh' in page
 
 
