@@ -11,7 +11,7 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core.cache import cache
 from django.test import Client, RequestFactory
 
-from disclosure import loginflood
+from disclosure import clientip, loginflood
 from disclosure.clientip import client_ip
 
 PASSWORD = "correct-horse-battery-9"
@@ -103,10 +103,14 @@ def test_a_request_that_did_not_pass_every_proxy_is_known_by_its_peer_address(se
     assert client_ip(RequestFactory().get("/", **behind_proxy("198.51.100.7"))) == PROXY
 
 
-def test_without_a_trusted_proxy_the_header_is_ignored(settings):
+def test_without_a_trusted_proxy_the_header_is_ignored_and_the_operator_told_once(settings, caplog, monkeypatch):
     settings.TRUSTED_PROXY_COUNT = 0
+    monkeypatch.setattr(clientip, "_warned_of_unused_header", False)
     request = RequestFactory().get("/", REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="192.0.2.66")
     assert client_ip(request) == "198.51.100.9"
+    assert client_ip(request) == "198.51.100.9"
+    warnings = [r.getMessage() for r in caplog.records if r.name == clientip.__name__]
+    assert len(warnings) == 1 and "TRUSTED_PROXY_COUNT is 0" in warnings[0]
 
 
 def test_axes_records_failures_under_the_client_ip_behind_the_proxy(settings, staff):
