@@ -13,10 +13,15 @@ forms; its ``proxy_count`` counts only the proxies that appear *inside* the head
 ``REMOTE_ADDR``), hence N - 1.
 """
 
+import logging
+
 from django.conf import settings
 from ipware.ip import get_client_ip
 
+logger = logging.getLogger(__name__)
+
 FORWARDED_FOR = "HTTP_X_FORWARDED_FOR"
+_warned_of_unused_header = False
 
 
 def client_ip(request) -> str | None:
@@ -33,6 +38,20 @@ def client_ip(request) -> str | None:
         )
         if ip:
             return ip
+    elif FORWARDED_FOR in request.META:
+        warn_of_unused_header()
     # No proxy configured, or a request that did not pass through all of them (too short a header, e.g. a
     # direct connection to the application server): the peer address is all we know for sure.
     return request.META.get("REMOTE_ADDR")
+
+
+def warn_of_unused_header():
+    """Once per process: a proxy seems to be in front, but every client will look like it."""
+    global _warned_of_unused_header
+    if not _warned_of_unused_header:
+        _warned_of_unused_header = True
+        logger.warning(
+            "A request came with X-Forwarded-For while TRUSTED_PROXY_COUNT is 0: the header is ignored. Behind a "
+            "reverse proxy set TRUSTED_PROXY_COUNT to the number of proxies, or every client has the proxy's IP "
+            "and one of them can lock staff accounts out for all (README, Configuration)."
+        )

@@ -10,6 +10,7 @@ a Chinese 429 page with ``Retry-After`` and never reaches the view, the auth bac
 GETs of the login page are not counted: showing the form costs nothing and must stay possible.
 """
 
+import logging
 import math
 import time
 
@@ -19,6 +20,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from .clientip import client_ip
+
+logger = logging.getLogger(__name__)
 
 # The login views that call authenticate(): the staff workspace's and the Django admin's.
 LOGIN_URL_NAMES = ("workspace:login", "admin:login")
@@ -52,7 +55,9 @@ def count_attempt(ip: str, window: int) -> tuple[int, int]:
     return attempts, seconds_left
 
 
-def too_many_attempts(request, seconds_left: int):
+def too_many_attempts(request, ip: str, attempts: int, seconds_left: int):
+    if attempts == settings.LOGIN_ATTEMPTS_PER_MINUTE + 1:
+        logger.warning("Login flood from %s: refusing its login attempts for %d s", ip, seconds_left)
     response = render(
         request,
         "registration/too_many_attempts.html",
@@ -60,6 +65,9 @@ def too_many_attempts(request, seconds_left: int):
         status=429,
     )
     response["Retry-After"] = str(seconds_left)
+    # One line per IP and window (above), not Django's "Too Many Requests" line per refused request: a flood
+    # would otherwise write a log line for each of its hundreds of requests a second.
+    response._has_been_logged = True
     return response
 
 
@@ -77,5 +85,5 @@ class LoginFloodMiddleware:
                 ip = client_ip(request) or "unknown"
                 attempts, seconds_left = count_attempt(ip, settings.LOGIN_ATTEMPTS_WINDOW)
                 if attempts > limit:
-                    return too_many_attempts(request, seconds_left)
+                    return too_many_attempts(request, ip, attempts, seconds_left)
         return self.get_response(request)

@@ -136,10 +136,15 @@ def test_failures_from_one_ip_lock_the_user_there_but_not_from_another_ip(settin
 # ---- the flood limit -------------------------------------------------------------------------------------
 
 
+WINDOW_START = 1_800_000_000.0  # a multiple of 60: the start of a window
+
+
 @pytest.fixture
-def limit_of_three(settings):
+def limit_of_three(settings, monkeypatch):
+    """A limit of 3 a minute, and a stopped clock: a test must not straddle two windows by chance."""
     settings.LOGIN_ATTEMPTS_PER_MINUTE = 3
     settings.TRUSTED_PROXY_COUNT = 1
+    monkeypatch.setattr(loginflood, "now", lambda: WINDOW_START)
     return 3
 
 
@@ -154,8 +159,16 @@ def test_a_flood_is_refused_before_authenticate_and_any_password_hash(limit_of_t
     assert refused.status_code == 429
     assert CountingBackend.calls == limit_of_three, "authenticate() ran for a refused attempt"
     assert CountingHasher.hashed == hashed, "a password was hashed for a refused attempt"
-    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert refused["Retry-After"] == "60"
     assert not AccessAttempt.objects.filter(username="random-x").exists()
+
+
+def test_a_flood_is_logged_once_per_ip_and_window_not_once_per_request(limit_of_three, db, caplog):
+    for n in range(limit_of_three + 5):
+        login(f"random-{n}", "guess", **behind_proxy("198.51.100.7"))
+    assert [r.getMessage() for r in caplog.records if r.name in (loginflood.__name__, "django.request")] == [
+        "Login flood from 198.51.100.7: refusing its login attempts for 60 s"
+    ]
 
 
 def test_the_refusal_page_is_in_chinese(limit_of_three, db):
@@ -174,13 +187,12 @@ def test_the_limit_is_per_client_ip(limit_of_three, db):
 
 
 def test_the_limit_resets_after_the_window(limit_of_three, db, monkeypatch):
-    start = 1_800_000_000.0  # the start of a window (a multiple of 60)
-    monkeypatch.setattr(loginflood, "now", lambda: start + 10)
+    monkeypatch.setattr(loginflood, "now", lambda: WINDOW_START + 10)
     for n in range(limit_of_three + 1):
         response = login(f"random-{n}", "guess", **behind_proxy("198.51.100.7"))
     assert response.status_code == 429 and response["Retry-After"] == "50"
 
-    monkeypatch.setattr(loginflood, "now", lambda: start + 60)
+    monkeypatch.setattr(loginflood, "now", lambda: WINDOW_START + 60)
     assert login("random-z", "guess", **behind_proxy("198.51.100.7")).status_code == 200
     assert CountingBackend.calls == limit_of_three + 1
 
