@@ -37,6 +37,18 @@ def env_bool(name: str, default: bool) -> bool:
     return word in TRUE_WORDS
 
 
+def env_count(name: str, default: int) -> int:
+    """A whole number, 0 or more. Anything else stops start-up with a message naming the variable."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    if not value.strip().isdigit():
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a whole number. Use 0, 1, 2, … or leave {name} unset for {default}."
+        )
+    return int(value.strip())
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -90,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Refuses a flood of login POSTs from one IP before anything hashes a password (disclosure/loginflood.py).
+    "disclosure.loginflood.LoginFloodMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # django-axes must be last.
@@ -150,7 +164,14 @@ LOGIN_URL = "/workspace/login/"
 LOGIN_REDIRECT_URL = "/workspace/"
 LOGOUT_REDIRECT_URL = "/"
 
-# Brute-force protection: 5 failures for the same username from the same IP lock it for 1 hour.
+# The client's IP address, for every IP-based rule below (disclosure/clientip.py): the number of reverse
+# proxies in front of the application that append to X-Forwarded-For (nginx with $proxy_add_x_forwarded_for:
+# 1). 0 = no proxy: X-Forwarded-For is ignored and REMOTE_ADDR is the client.
+TRUSTED_PROXY_COUNT = env_count("TRUSTED_PROXY_COUNT", 0)
+
+# Brute-force protection: 5 failures for the same username from the same IP lock that pair for 1 hour (an
+# attacker on one address cannot lock a user out for everyone else).
+AXES_CLIENT_IP_CALLABLE = "disclosure.clientip.client_ip"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = 1  # hours
@@ -158,6 +179,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"  # a Chinese page (status 429) instead of English text
 AXES_VERBOSE = False  # no "AXES: BEGIN" banner on every command; lockouts are still logged
+
+# Flood limit: at most this many login POSTs per client IP per window, counted in the cache; the next ones get
+# a 429 page without reaching the password hasher (disclosure/loginflood.py). 0 turns the limit off.
+LOGIN_ATTEMPTS_PER_MINUTE = env_count("LOGIN_ATTEMPTS_PER_MINUTE", 20)
+LOGIN_ATTEMPTS_WINDOW = 60  # seconds
 
 # --- Internationalisation -----------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Login (rate-limited by django-axes), logout (POST only) and password change."""
+"""Login (locked per user name and IP by django-axes, flood-limited per IP by disclosure.loginflood), logout
+(POST only) and password change."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import reverse_lazy
