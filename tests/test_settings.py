@@ -108,7 +108,7 @@ def test_every_variable_the_settings_read_is_in_the_readme():
     import re
 
     settings_text = (ROOT / "reportsite" / "settings.py").read_text(encoding="utf-8")
-    read = set(re.findall(r"""(?:environ\.get|env_bool|env_list)\(\s*["']([A-Z_]+)["']""", settings_text))
+    read = set(re.findall(r"""(?:environ\.get|env_bool|env_list|env_count)\(\s*["']([A-Z_]+)["']""", settings_text))
     assert {"DEBUG", "SECRET_KEY", "AXES_ENABLED", "SECURE_SSL_REDIRECT"} <= read
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     table = {m for m in re.findall(r"^\| `([A-Z_]+)` \|", readme, re.M)}
