@@ -72,7 +72,7 @@ def main():
         report.refresh_from_db()
         data = {name: str(i % 3) for name in TableForm(part.table).fields if name not in ("revision", "snapshot")}
         data["revision"] = report.revision
-        ms, response = timed(lambda: client.post(url, data))
+        ms, response = timed(lambda data=data: client.post(url, data))
         assert response.status_code == 302, response.content.decode()[:2000]
         saves.append(ms)
     figures = {
