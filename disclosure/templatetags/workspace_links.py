@@ -1,0 +1,19 @@
+"""Links of the workspace's pages that need more than ``{% url %}``."""
+
+from django import template
+from django.urls import reverse
+
+from ..workspace.progress import finding_target
+
+register = template.Library()
+
+
+@register.simple_tag
+def finding_href(report, finding):
+    """The address of the part page and the cell (or text) where ``finding`` is fixed; "" if none."""
+    target = finding_target(report, finding)
+    if target is None:
+        return ""
+    code, anchor = target
+    url = reverse("workspace:part", args=(report.organization.slug, report.year, code))
+    return f"{url}#{anchor}"
