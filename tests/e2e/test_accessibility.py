@@ -132,10 +132,16 @@ def test_every_page_state_has_no_wcag_violation(live_server, browser, e2e_people
 
 # ---- the keyboard ------------------------------------------------------------------------------------------
 
+# What hides a corner of the input ("" when all four corners show): "outside" or the covering element.
 COVERED = """input => {
     const r = input.getBoundingClientRect();
-    const points = [[r.left + 3, r.top + 3], [r.right - 3, r.top + 3], [r.left + 3, r.bottom - 3], [r.right - 3, r.bottom - 3]];
-    return points.some(([x, y]) => document.elementFromPoint(x, y) !== input);
+    const [left, right, top, bottom] = [r.left + 3, r.right - 3, r.top + 3, r.bottom - 3];
+    for (const [x, y] of [[left, top], [right, top], [left, bottom], [right, bottom]]) {
+        const e = document.elementFromPoint(x, y);
+        if (e === input) continue;
+        return e ? e.tagName + "." + e.className + " " + (e.textContent || "").slice(0, 12) : "outside";
+    }
+    return "";
 }"""
 
 
@@ -163,8 +169,9 @@ def covered_cells(page):
         if page.evaluate("e => !e.classList.contains('cell-input')", active):
             break
         page.wait_for_timeout(20)  # smooth scrolling, if any, settles
-        if page.evaluate(COVERED, active):
-            covered.append(page.evaluate("e => e.name", active))
+        hidden_by = page.evaluate(COVERED, active)
+        if hidden_by:
+            covered.append(f"{page.evaluate('e => e.name', active)}: {hidden_by}")
         page.keyboard.press("Tab")
     return covered
 

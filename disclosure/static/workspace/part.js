@@ -20,6 +20,8 @@
 
   function measureAll() {
     document.querySelectorAll(".grid-scroll").forEach(measure);
+    var bar = document.querySelector(".save-bar");
+    if (bar) document.documentElement.style.scrollPaddingBottom = bar.getBoundingClientRect().height + 8 + "px";
   }
 
   /* The cell's box first (its top holds the column headers), then the cell within it. */
@@ -55,8 +57,21 @@
     reveal(target);
   });
 
+  /* The browser's own scrolling on focus honours the scroll-padding, but not in every case (a cell just above
+     the bar after a tall row): lift the page by whatever of the cell is still under the save bar. */
+  function clearOfSaveBar(event) {
+    var cell = event.target;
+    var bar = document.querySelector(".save-bar");
+    if (!bar || !cell.closest || !cell.closest(".grid-scroll")) return;
+    window.requestAnimationFrame(function () {
+      var overlap = cell.getBoundingClientRect().bottom + 4 - bar.getBoundingClientRect().top;
+      if (overlap > 0) window.scrollBy(0, overlap);
+    });
+  }
+
   measureAll();
   window.addEventListener("resize", measureAll);
+  document.addEventListener("focusin", clearOfSaveBar);
 
   var summary = document.getElementById("error-summary");
   if (summary) {
