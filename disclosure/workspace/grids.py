@@ -128,7 +128,12 @@ def _header(c, classes=""):
     classes = " ".join(x for x in (c.classes, classes) if x)
     scope = f' scope="{c.scope}"' if c.scope else ""
     css = f' class="{escape(classes)}"' if classes else ""
-    return f"<th{scope}{_spans(c)}{css}>{escape(c.label)}</th>"
+    label = escape(c.label)
+    if c.scope == "rowgroup":  # the label keeps to the top of the box while its rows scroll by (workspace.css)
+        label = f'<span class="group-label">{label}</span>'
+    elif c.scope == "colgroup":  # and a column group's label beside the row labels while its columns scroll by
+        label = f'<span class="colgroup-label">{label}</span>'
+    return f"<th{scope}{_spans(c)}{css}>{label}</th>"
 
 
 def _body_cell(c, level):

@@ -43,7 +43,9 @@ class Survey:
             violations = axe_violations(page)
             if violations:
                 self.found[f"{name}@{label}"] = violations
-            page.screenshot(path=str(self.output_dir / f"a11y-{name}-{label}.png"), full_page=label == "1280")
+            # A full-page shot draws a sticky save bar mid-page, where the window's foot was: not on part pages.
+            full = label == "1280" and not page.locator(".save-bar").count()
+            page.screenshot(path=str(self.output_dir / f"a11y-{name}-{label}.png"), full_page=full)
         page.set_viewport_size(DESKTOP)
 
 
@@ -145,6 +147,10 @@ COVERED = """input => {
 }"""
 
 
+HEADERS_ABOVE_WINDOW = "e => e.closest('.grid-scroll').querySelector('thead').getBoundingClientRect().top < 0"
+DEEP_CELL = "三、本年度办理结果 （三）不予公开 1.属于国家秘密 法人或其他组织 其他"
+
+
 def tabs_to_first_input(page):
     """Tab presses from the top of the page to the grid's first input, following a skip link to the table."""
     tabs = 0
@@ -170,6 +176,8 @@ def covered_cells(page):
             break
         page.wait_for_timeout(20)  # smooth scrolling, if any, settles
         hidden_by = page.evaluate(COVERED, active)
+        if page.evaluate(HEADERS_ABOVE_WINDOW, active):
+            hidden_by = hidden_by or "column headers above the window"
         if hidden_by:
             covered.append(f"{page.evaluate('e => e.name', active)}: {hidden_by}")
         page.keyboard.press("Tab")
@@ -190,6 +198,11 @@ def test_a_table_by_keyboard_alone(live_server, browser, e2e_people, output_dir)
     figures.update(covered_cells=len(covered), inputs=page.locator("input.cell-input").count(), which=covered)
     (output_dir / "grid-keyboard.json").write_text(json.dumps(figures, ensure_ascii=False, indent=2))
     assert figures["tabs_to_first_input"] <= 2 and not covered, figures
+    deep = page.get_by_role("textbox", name=DEEP_CELL, exact=True)
+    deep.focus()
+    assert not page.evaluate(COVERED, deep.element_handle())
+    assert page.locator(".grid-scroll thead").bounding_box()["y"] >= 0, "the column headers are out of view"
+    page.screenshot(path=str(output_dir / "keyboard-table3-deep-cell-390.png"))
 
     # Table 四 by keyboard: skip to the table, type every figure, one of them wrong, and save with Enter.
     page.set_viewport_size(DESKTOP)

@@ -58,20 +58,31 @@
   });
 
   /* The browser's own scrolling on focus honours the scroll-padding, but not in every case (a cell just above
-     the bar after a tall row): lift the page by whatever of the cell is still under the save bar. */
-  function clearOfSaveBar(event) {
+     the bar after a tall row), and it may leave the box's top — the column headers — above the window: lift
+     the page by whatever of the cell is under the save bar, or bring the box's top back when it fits. */
+  function keepInView(event) {
     var cell = event.target;
     var bar = document.querySelector(".save-bar");
-    if (!bar || !cell.closest || !cell.closest(".grid-scroll")) return;
+    var box = cell.closest ? cell.closest(".grid-scroll") : null;
+    if (!box) return;
     window.requestAnimationFrame(function () {
-      var overlap = cell.getBoundingClientRect().bottom + 4 - bar.getBoundingClientRect().top;
-      if (overlap > 0) window.scrollBy(0, overlap);
+      // The window's height above the bar where the bar sticks (at the page's end it may sit higher).
+      var room = window.innerHeight - (bar ? bar.getBoundingClientRect().height : 0);
+      var rect = box.getBoundingClientRect();
+      if (rect.height <= room) {
+        // The whole box fits above the bar: show all of it (the box scrolls the cell into its own view).
+        if (rect.top < 0) window.scrollBy(0, rect.top);
+        else if (rect.bottom > room) window.scrollBy(0, Math.min(rect.bottom - room, rect.top));
+      } else {
+        var overlap = cell.getBoundingClientRect().bottom + 4 - room;
+        if (overlap > 0) window.scrollBy(0, overlap);
+      }
     });
   }
 
   measureAll();
   window.addEventListener("resize", measureAll);
-  document.addEventListener("focusin", clearOfSaveBar);
+  document.addEventListener("focusin", keepInView);
 
   var summary = document.getElementById("error-summary");
   if (summary) {
