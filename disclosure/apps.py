@@ -8,6 +8,7 @@ class DisclosureConfig(AppConfig):
 
     def ready(self):
         from . import system_checks  # noqa: F401  (registers the font/harfbuzz checks)
+
         _name_third_party_apps_in_chinese()
 
 

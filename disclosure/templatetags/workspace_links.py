@@ -17,3 +17,15 @@ def finding_href(report, finding):
     code, anchor = target
     url = reverse("workspace:part", args=(report.organization.slug, report.year, code))
     return f"{url}#{anchor}"
+
+
+@register.filter
+def incomplete(findings):
+    """The findings that are something not yet filled in (counted apart from the errors)."""
+    return [f for f in findings if f.incomplete]
+
+
+@register.filter
+def complete(findings):
+    """The findings that are a figure or a text that is wrong, not merely missing."""
+    return [f for f in findings if not f.incomplete]
