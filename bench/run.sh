@@ -10,4 +10,6 @@ echo "== public report page vs a static file of the same size, gunicorn 2 worker
 bash bench/page_bench.sh
 echo "== render_reports --jobs 2 over 200 published versions"
 .venv/bin/python bench/render_reports_bench.py 200 2
+echo "== workspace table 三: page and save server time (median of 20)"
+.venv/bin/python bench/grid_bench.py 20
 echo "== load: $(cut -d' ' -f1-3 /proc/loadavg)"

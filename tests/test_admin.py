@@ -68,3 +68,16 @@ def test_a_year_without_a_format_edition_is_refused_with_a_message(admin_client_
     assert response.status_code == 200
     assert "2018年没有适用的年度报告格式" in response.content.decode()
     assert not AnnualReport.objects.filter(organization=org).exists()
+
+
+def test_the_admin_names_django_axes_and_its_records_in_chinese(admin_client):
+    """django-axes and Django 5.2's new admin strings come without zh_Hans: disclosure/locale has them."""
+    index = admin_client.get("/admin/").content.decode()
+    for chinese in ("登录保护", "登录尝试", "登录日志", "登录失败记录", "模型名称"):
+        assert chinese in index
+    for english in ("Access attempts", "Access logs", "Axes", "Model name", "Add link"):
+        assert english not in index
+    logs = admin_client.get("/admin/axes/accesslog/").content.decode()
+    assert "尝试时间" in logs and "Attempt Time" not in logs
+    add_user = admin_client.get("/admin/auth/user/add/").content.decode()
+    assert "创建用户后" in add_user and "After you’ve created a user" not in add_user

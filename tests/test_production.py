@@ -262,6 +262,14 @@ def test_a_reviewer_publishes_through_gunicorn_with_debug_off_and_the_public_dow
         assert squeeze(label) in text, f"the PDF lacks {label!r}"
 
 
+@pytest.mark.skipif(not ON_POSTGRES, reason="runs once per `make test`, in its PostgreSQL pass (a real server)")
+def test_gunicorn_with_debug_off_answers_a_missing_page_with_the_chinese_404(server):
+    status, headers, page = Browser(server).get("/no/such/page/")
+    page = page.decode()
+    assert status == 404 and headers["Content-Type"].startswith("text/html")
+    assert "找不到您要访问的页面" in page and "Not Found" not in page and 'name="viewport"' in page
+
+
 # ---- in process: the fetcher under the manifest storage, and a failed rendering -----------------------------
 
 

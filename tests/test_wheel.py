@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 ON_POSTGRES = (os.environ.get("DATABASE_URL") or "").startswith(("postgres://", "postgresql://"))
-PACKAGE_DATA = ("templates", "static", "demo")  # folders of disclosure/ that hold no Python
+PACKAGE_DATA = ("templates", "static", "demo", "locale")  # folders of disclosure/ that hold no Python
 
 pytestmark = pytest.mark.skipif(
     not ON_POSTGRES, reason="builds and installs the wheel once per `make test`, in its PostgreSQL pass"

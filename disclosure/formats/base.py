@@ -91,6 +91,16 @@ class CellSpec:
     allows_not_applicable: bool
     row_path: tuple = ()  # labels of the heading rows above the row (table 三)
     column_path: tuple = ()  # labels of the spanning column headers above the column
+    # How many of the column path's first headers span every column (table 三's 申请人情况): they tell no
+    # column from another, so the full name leaves them out.
+    common_column_headers: int = 0
+
+    @property
+    def full_label(self):
+        """The full accessible name of an input: every heading row above the row, the row, the spanning column
+        headers and the column, e.g. "三、本年度办理结果 （三）不予公开 1.属于国家秘密 法人或其他组织 商业企业"."""
+        columns = self.column_path[self.common_column_headers :]
+        return " ".join(part for part in (*self.row_path, self.row_label, *columns, self.column_label) if part)
 
     @property
     def label(self):
@@ -233,6 +243,7 @@ class ApplicationTable:
                     self.allows_not_applicable,
                     row_path,
                     column_path,
+                    common_column_headers=1,
                 )
 
     def _leaf_rows_with_paths(self, rows, path):

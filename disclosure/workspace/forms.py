@@ -42,7 +42,7 @@ class TableForm(PartForm):
                 "class": "form-control form-control-sm cell-input",
                 "inputmode": "text" if spec.allows_not_applicable else "decimal",
                 "autocomplete": "off",
-                "aria-label": spec.label,
+                "aria-label": spec.full_label,
             }
             if spec.allows_not_applicable:
                 attrs["title"] = "不适用的填“/”"

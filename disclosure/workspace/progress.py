@@ -5,6 +5,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from .forms import cell_name
+
 EMPTY, IN_PROGRESS, ERRORS, COMPLETE = "empty", "in_progress", "errors", "complete"
 STATE_LABELS = {EMPTY: "未填写", IN_PROGRESS: "填写中", ERRORS: "有错误", COMPLETE: "已完成"}
 
@@ -107,3 +109,26 @@ def deadline_of(organization, year, published=False, today=None):
     date = organization.deadline(year)
     today = today or timezone.localdate()
     return Deadline(year, date, (date - today).days, done=published)
+
+
+def finding_target(report, finding):
+    """Where a finding is fixed: (the part's code, the id of its field on the part's page), or None.
+
+    A figure's finding points at its first entered cell (a total cannot be typed over, its addends can), or
+    at the total when it involves nothing else; a narrative finding at its text field.
+    """
+    edition = report.format
+    if finding.cells:
+        table = finding.cells[0].table
+        part = next((p for p in edition.parts if p.is_table and p.table.code == table), None)
+        if part is None:
+            return None
+        specs = [edition.cell(key) for key in finding.cells]
+        entered = next((s for s in specs if s is not None and not s.derived), None)
+        if entered is not None:
+            return part.code, f"id_{cell_name(entered.key)}"
+        return part.code, f"out-{cell_name(finding.cells[0])}"
+    for part in edition.parts:
+        if not part.is_table and finding.section in {s.code for s in part_sections(report, part)}:
+            return part.code, f"id_{finding.section}"
+    return None

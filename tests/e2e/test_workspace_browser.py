@@ -11,16 +11,16 @@ from disclosure.workspace.progress import reporting_year
 
 from .conftest import PASSWORD
 
-# (row label, column label) -> value: a consistent table 三 (一 + 二 = 三（七） + 四 in every column).
+# (row path, column path) -> value: a consistent table 三 (一 + 二 = 三（七） + 四 in every column).
 FIGURES = {
     ("一、本年新收政府信息公开申请数量", "自然人"): "5",
-    ("一、本年新收政府信息公开申请数量", "商业企业"): "2",
+    ("一、本年新收政府信息公开申请数量", "法人或其他组织 商业企业"): "2",
     ("二、上年结转政府信息公开申请数量", "自然人"): "1",
-    ("（一）予以公开", "自然人"): "3",
-    ("（一）予以公开", "商业企业"): "1",
-    ("（二）部分公开（区分处理的，只计这一情形，不计其他情形）", "自然人"): "1",
-    ("1.本机关不掌握相关政府信息", "自然人"): "1",
-    ("2.重复申请", "商业企业"): "1",
+    ("三、本年度办理结果 （一）予以公开", "自然人"): "3",
+    ("三、本年度办理结果 （一）予以公开", "法人或其他组织 商业企业"): "1",
+    ("三、本年度办理结果 （二）部分公开（区分处理的，只计这一情形，不计其他情形）", "自然人"): "1",
+    ("三、本年度办理结果 （四）无法提供 1.本机关不掌握相关政府信息", "自然人"): "1",
+    ("三、本年度办理结果 （五）不予处理 2.重复申请", "法人或其他组织 商业企业"): "1",
     ("四、结转下年度继续办理", "自然人"): "1",
 }
 TEXTS = {
@@ -87,18 +87,18 @@ def test_editor_fills_and_submits_reviewer_returns_then_approves(live_server, br
     for (row, column), value in FIGURES.items():
         cell(page, row, column).fill(value)
     expect(total(page, "一、本年新收政府信息公开申请数量", "总计")).to_have_text("7")
-    expect(total(page, "（七）总计", "自然人")).to_have_text("5")
-    expect(total(page, "（七）总计", "总计")).to_have_text("7")
+    expect(total(page, "三、本年度办理结果 （七）总计", "自然人")).to_have_text("5")
+    expect(total(page, "三、本年度办理结果 （七）总计", "总计")).to_have_text("7")
 
     # A typing mistake: the message sits beside the cell and in the summary; nothing typed is lost.
-    cell(page, "（一）予以公开", "自然人").fill("3件")
-    expect(total(page, "（七）总计", "自然人")).to_have_text("？")
+    cell(page, "三、本年度办理结果 （一）予以公开", "自然人").fill("3件")
+    expect(total(page, "三、本年度办理结果 （七）总计", "自然人")).to_have_text("？")
     page.get_by_role("button", name="保存", exact=True).click()
     expect(page.get_by_text("“3件”不是数字").first).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("（一）予以公开 自然人："))).to_be_visible()
     expect(cell(page, "一、本年新收政府信息公开申请数量", "自然人")).to_have_value("5")
     page.screenshot(path=str(output_dir / "workspace-table3-error-1280.png"))
-    cell(page, "（一）予以公开", "自然人").fill("3")
+    cell(page, "三、本年度办理结果 （一）予以公开", "自然人").fill("3")
 
     # A consistency mistake: saved, and the equation with the numbers is shown.
     cell(page, "四、结转下年度继续办理", "自然人").fill("2")

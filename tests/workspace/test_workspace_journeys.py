@@ -157,8 +157,12 @@ def test_it_edits_the_overview_with_five_subtopics_and_the_preface(people, as_us
 
 def test_it_names_each_input_by_its_official_row_and_column(people, as_user, report):
     page = html(as_user(people.editor_a).get(R + "part/applications/"))
+    # the full row path and the full column path, as table 四 has them ("3.其他 其他" alone is ambiguous)
     assert 'aria-label="一、本年新收政府信息公开申请数量 自然人"' in page
-    assert 'aria-label="1.属于国家秘密 科研机构"' in page
+    assert 'aria-label="三、本年度办理结果 （三）不予公开 1.属于国家秘密 法人或其他组织 商业企业"' in page
+    assert 'aria-label="三、本年度办理结果 （六）其他处理 3.其他 法人或其他组织 其他"' in page
+    names = re.findall(r'<input type="text"[^>]*aria-label="([^"]+)"', page)
+    assert len(names) == 144 and len(set(names)) == 144
     # the official merged headers come from the shared layout
     assert 'colspan="5"' in page and "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）" in page
     litigation = html(as_user(people.editor_a).get(R + "part/litigation/"))
@@ -399,7 +403,7 @@ def test_it_takes_a_decrease_in_the_2019_editions_change_column(people, as_user)
     client = as_user(people.editor_a)
     url = "/workspace/agency-a/2020/part/proactive/"
     page = html(client.get(url))
-    assert 'aria-label="行政许可 本年增/减"' in page
+    assert 'aria-label="第二十条第（五）项 行政许可 本年增/减"' in page
     data = table_post(report, "proactive", {"proactive.licensing.change": "-8", "proactive.licensing.decisions": "-1"})
     response = client.post(url, data)
     assert "不能为负数" in html(response)  # only 本年增/减 may be negative

@@ -22,7 +22,7 @@ from ...checks import check_report
 from ...formats.values import NUMBER_PATTERN, format_value
 from ...permissions import get_report_or_404
 from ..forms import TableForm, TextPartForm, cell_name
-from ..grids import input_grid
+from ..grids import grid_html, input_grid
 from ..progress import findings_of_part, part_sections
 from .report import report_context
 
@@ -61,6 +61,7 @@ def edit_part(request, slug, year, code):
     if part.is_table:
         context["number_pattern"] = NUMBER_PATTERN
         context["grid"] = _grid(report, part, form, entered, context["part_findings"], request.method == "POST")
+        context["grid_html"] = grid_html(context["grid"])
         return render(request, "workspace/part_table.html", context)
     return render(request, "workspace/part_text.html", context)
 
