@@ -60,6 +60,8 @@ endef
 # mutants killed) each mutated module must reach.
 MUTATION_CHILDREN ?= 2
 MUTATION_MIN ?= 90
+# Mutant names to run (globs), e.g. MUTATE='disclosure.workflow.*'; empty: every module of only_mutate.
+MUTATE ?=
 
 help:
 	@echo "make run          install dependencies, migrate, load demo data, serve http://127.0.0.1:8000"
@@ -137,11 +139,12 @@ bench: system-deps venv
 
 # Mutation testing (issue 7 §3): mutmut copies the package into mutants/, mutates the modules listed in
 # pyproject's [tool.mutmut] only_mutate, runs the fast tests listed there against each mutant (SQLite), then
-# prints killed/survived per module and fails below MUTATION_MIN percent. Starts afresh each time, so the
+# prints killed/survived per module and fails below MUTATION_MIN percent (MUTATE='disclosure.checks.*' runs
+# one module). Starts afresh each time, so the
 # score always reflects the current code and tests. `$(VENV)/bin/mutmut show NAME` prints a survivor's diff.
 mutation: venv
 	rm -rf mutants
-	env -u DATABASE_URL $(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN) | tr '\r' '\n' | grep -Ev ' (Generating mutants|Running [a-z ]+|[0-9]+/[0-9]+  .*)$$'
+	env -u DATABASE_URL $(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN) $(foreach m,$(MUTATE),'$(m)') | tr '\r' '\n' | grep -Ev ' (Generating mutants|Running [a-z ]+|[0-9]+/[0-9]+  .*)$$'
 	$(VPY) scripts/mutation_score.py --min $(MUTATION_MIN)
 
 clean:

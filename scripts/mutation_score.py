@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 # mutmut's exit codes (mutmut.stats.status_by_exit_code), reduced to what the score needs.
-KILLED, TIMEOUT, SURVIVED, NO_TESTS = "killed", "timeout", "survived", "no tests"
+KILLED, TIMEOUT, SURVIVED, NO_TESTS, NOT_CHECKED = "killed", "timeout", "survived", "no tests", "not checked"
 OUTCOME_BY_EXIT_CODE = {
     1: KILLED,
     3: KILLED,
@@ -25,7 +25,7 @@ OUTCOME_BY_EXIT_CODE = {
     24: TIMEOUT,
     152: TIMEOUT,
     255: TIMEOUT,
-    None: "not checked",
+    None: NOT_CHECKED,
 }
 
 
@@ -49,8 +49,8 @@ def main(argv=None):
     for meta in metas:
         module = str(meta.relative_to(args.mutants)).removesuffix(".meta")
         results = outcomes(meta)
-        if not results:
-            continue
+        if not results or set(results.values()) == {NOT_CHECKED}:
+            continue  # not part of this run (`make mutation MUTATE=...` picked other modules)
         counts = Counter(results.values())
         caught = counts[KILLED] + counts[TIMEOUT]
         score = 100.0 * caught / len(results)

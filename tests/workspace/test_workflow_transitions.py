@@ -347,3 +347,25 @@ def test_it_refuses_to_start_a_report_for_a_year_not_begun(people):
     assert workflow.start_report(people.a, this_year, people.editor_a).year == this_year
     with pytest.raises(ActionError, match=f"^{this_year + 1}年尚未开始，不能填报该年度的报告$"):
         workflow.start_report(people.a, this_year + 1, people.editor_a)
+
+
+def test_it_keeps_the_same_text_for_two_warnings_as_two_explanations(people, report):
+    workflow.explain_warning(report, people.editor_a, finding(1, WARNING), "同一说明")
+    workflow.explain_warning(report, people.editor_a, finding(2, WARNING), "同一说明")
+    assert sorted(report.explanations.values_list("finding_key", "text")) == [
+        ("test-1:", "同一说明"),
+        ("test-2:", "同一说明"),
+    ]
+
+
+def test_it_does_not_take_another_reports_explanation_for_this_one(people, report):
+    other = factories.complete_report(people.b, 2021)
+    WarningExplanation.objects.create(report=other, finding_key="test-1:", text="同一说明", author=people.editor_b)
+    explanation = workflow.explain_warning(report, people.editor_a, finding(1, WARNING), "同一说明")
+    assert (explanation.report, explanation.text) == (report, "同一说明")
+    assert report.events.filter(action=ReportEvent.Action.EXPLAIN).count() == 1
+
+
+def test_it_starts_a_report_when_another_organization_has_one_for_that_year(people):
+    factories.complete_report(people.b, 2021)
+    assert workflow.start_report(people.a, 2021, people.editor_a).organization == people.a
