@@ -5,7 +5,8 @@ Views, the admin and the management commands call these; nothing else changes a 
 
 from django.db import transaction
 
-from .formats import NOT_APPLICABLE, edition_for_year
+from .checks import declared_totals_after_save
+from .formats import NOT_APPLICABLE, CellKey, edition_for_year
 from .formats.values import format_value
 from .models import AnnualReport, Cell, ReportEvent
 
@@ -15,11 +16,26 @@ class ActionError(Exception):
 
 
 class EditConflict(ActionError):
-    """Somebody else saved the report since the editor loaded it."""
+    """Somebody else saved the report since the editor loaded it; the part's page says so and shows the
+    differences (``workspace.views.parts``), so the exception carries the stored report, not a message."""
 
     def __init__(self, report):
-        super().__init__("在您编辑期间，其他人已保存了这份报告。您填写的内容已保留，请核对差异后再保存。")
+        super().__init__()
         self.report = report
+
+
+# The longest return reason and warning explanation: a few paragraphs, not a document.
+MAX_NOTE_LENGTH = 2000
+
+
+def required_text(text, name, limit=MAX_NOTE_LENGTH):
+    """The text, stripped; refused when empty or longer than ``limit`` characters, saying which."""
+    text = (text or "").strip()
+    if not text:
+        raise ActionError(f"请填写{name}")
+    if len(text) > limit:
+        raise ActionError(f"{name}太长：最多 {limit} 字，现为 {len(text)} 字")
+    return text
 
 
 def record(report, actor, action, *, from_status="", to_status="", message="", changes=()):
@@ -44,10 +60,6 @@ def create_report(organization, year, actor=None):
     return report
 
 
-# Narrative fields whose text usually stays the same from one year to the next.
-CARRIED_TEXTS = ("preface",)
-
-
 def carry_in(report, previous):
     """上年结转 from last year's 结转下年度继续办理, 现行有效件数, the preface's contact details."""
     edition, last_values = report.format, previous.values()
@@ -56,14 +68,22 @@ def carry_in(report, previous):
         (table.key(table.carried_in_row, c.code), last_table.key(last_table.carried_forward_row, c.code))
         for c in table.applicant_columns
     ]
-    pairs += [(s.key, s.key) for s in edition.entered_cells() if s.key.column == "in_force"]
+    pairs += [(key, key) for key in _stock_in_force(edition)]
     cells = {key: last_values.get(source) for key, source in pairs if last_values.get(source) is not None}
-    texts = {code: getattr(previous, code) for code in CARRIED_TEXTS if getattr(previous, code)}
+    carried_texts = [s.code for s in edition.text_sections() if s.carried]
+    texts = {code: getattr(previous, code) for code in carried_texts if getattr(previous, code)}
     changes = write_content(report, texts, cells)
     report.carried_in = [c["field"] for c in changes]
     # The carried-in texts are fields of the report row: save them too, not only the list.
     report.save(update_fields=["carried_in", *texts])
     return changes
+
+
+def _stock_in_force(edition):
+    """Table 二's 现行有效件数 cells, where the edition has a stock of documents in force."""
+    table = edition.table_of_kind("disclosure")
+    group = table.stock_group()
+    return [CellKey(table.code, row.code, table.stock.in_force) for row in group.rows] if group else []
 
 
 def write_content(report, texts, cells):
@@ -133,6 +153,8 @@ def save_content(report, actor, *, texts=None, cells=None, expected_revision=Non
     if changes:
         touched = {c["field"] for c in changes}
         report.carried_in = [f for f in report.carried_in if f not in touched]
+        if report.declared_totals:
+            report.declared_totals = declared_totals_after_save(report, touched)
         report.revision += 1
         report.save()
         record(report, actor, action or ReportEvent.Action.SAVE, changes=changes)

@@ -1,18 +1,20 @@
 """The consistency check (勾稽关系): report in, findings out.
 
-Each rule of official-format.md §6 is a small function over a ``CheckInput``; an edition lists the rule ids
-that apply to it. The same rules run on a stored report (whose totals are derived, so the sum rules hold by
-construction) and on an imported document (whose totals are as declared, so the sum rules catch the
-errors people make in Word).
+Each rule of docs/official-format.md §6 is a small function over a ``CheckInput``; an edition lists the rule
+ids that apply to it. A stored report's totals are derived, so its sum rules hold by construction — except
+for the totals an imported document declared: those that disagreed with the document's own cells are kept
+with the report (``AnnualReport.declared_totals``) and the sum rules compare each of them with the sum of
+the cells it adds up, until the cells are corrected (see ``declared_totals_after_save``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .formats import NOT_APPLICABLE, CellKind
+from .formats import NOT_APPLICABLE, CellKey
 from .formats.values import format_value
 
 BLOCKING = "blocking"
@@ -26,6 +28,7 @@ class Finding:
     message: str
     cells: tuple = ()  # CellKeys involved
     section: str = ""  # a narrative field involved, if any
+    incomplete: bool = False  # something not filled in yet, rather than a figure that is wrong
 
     @property
     def blocking(self):
@@ -33,9 +36,14 @@ class Finding:
 
     @property
     def key(self):
-        """Stable identity of the finding, so that a written explanation stays attached to it."""
+        """Where the finding is: the same while the numbers change, so an explanation can be found again."""
         where = ",".join(str(c) for c in self.cells) or self.section
         return f"{self.rule}:{where}"
+
+    @property
+    def fingerprint(self):
+        """What the finding says, numbers included: an explanation covers the finding it was written for."""
+        return hashlib.sha256(f"{self.key}\n{self.message}".encode()).hexdigest()[:32]
 
     def as_dict(self):
         return {
@@ -55,6 +63,11 @@ class CheckInput:
     texts: dict  # narrative field code -> text
     is_government: bool = False
     previous: CheckInput | None = None  # the same organization's report for year - 1
+    declared: dict = field(default_factory=dict)  # total CellKey -> the value an imported document declared
+
+    def total(self, key):
+        """A total as the report states it: as declared where a document declared it, else as computed."""
+        return self.declared.get(key, self.values.get(key))
 
 
 @dataclass
@@ -62,15 +75,15 @@ class Rule:
     id: str
     severity: str
     check: object
-    description: str = ""
+    incomplete: bool = False
 
 
 RULES = {}
 
 
-def rule(rule_id, severity, description):
+def rule(rule_id, severity, incomplete=False):
     def register(func):
-        RULES[rule_id] = Rule(rule_id, severity, func, description)
+        RULES[rule_id] = Rule(rule_id, severity, func, incomplete)
         return func
 
     return register
@@ -81,7 +94,7 @@ def run_checks(report_input):
     for rule_id in report_input.edition.rules:
         r = RULES[rule_id]
         for message, cells, section in r.check(report_input):
-            findings.append(Finding(r.id, r.severity, message, tuple(cells), section))
+            findings.append(Finding(r.id, r.severity, message, tuple(cells), section, r.incomplete))
     return findings
 
 
@@ -99,7 +112,40 @@ def input_for(report, with_previous=False):
         texts=report.texts(),
         is_government=report.organization.kind == report.organization.Kind.GOVERNMENT,
         previous=input_for(previous) if previous else None,
+        declared=stored_declared_totals(report),
     )
+
+
+def stored_declared_totals(report):
+    return {CellKey(*key.split(".")): Decimal(value) for key, value in report.declared_totals.items()}
+
+
+def mismatched_totals(edition, values, declared):
+    """The declared totals that differ from the totals computed from ``values``, as stored on the report."""
+    return {str(k): str(v) for k, v in declared.items() if k in edition.derivations() and v != values.get(k)}
+
+
+def declared_totals_after_save(report, changed_cells):
+    """The declared totals that still stand after a save changed ``changed_cells`` (CellKey strings).
+
+    A declared total stops mattering once a save changes any of the cells it adds up (the editor has then
+    worked on those cells and sees the system's total beside them), or once the report's own total equals it.
+    """
+    derivations, values = report.format.derivations(), report.values()
+    kept = {}
+    for key, value in stored_declared_totals(report).items():
+        touched = any(str(a) in changed_cells for a in _leaf_addends(derivations, key))
+        if not touched and value != values.get(key):
+            kept[str(key)] = str(value)
+    return kept
+
+
+def _leaf_addends(derivations, key):
+    for addend in derivations.get(key, ()):
+        if addend in derivations:
+            yield from _leaf_addends(derivations, addend)
+        else:
+            yield addend
 
 
 def has_blocking(findings):
@@ -126,21 +172,19 @@ def difference(a, b):
 
 
 def addition(values, keys, names):
-    """ "予以公开 3 + 部分公开 1", leaving out zero terms when there are many."""
+    """ "予以公开 3 + 部分公开 空白", leaving out zero terms when there are many (blank terms stay)."""
     terms = [(n, values[k]) for k, n in zip(keys, names, strict=True)]
     if len(terms) > 5:
-        terms = [(n, v) for n, v in terms if v] or terms[:1]
+        terms = [(n, v) for n, v in terms if v != 0] or terms[:1]
     return " + ".join(f"{n} {num(v)}" for n, v in terms)
 
 
 # ---- rules ---------------------------------------------------------------------------------------
 
 
-OPTIONAL_SECTIONS = {"preface", "overview_summary"}
-
-
-@rule("blank", BLOCKING, "空白单元格和空白章节：提交前须填写（没有数据填 0，不适用填“/”）")
+@rule("blank", BLOCKING, incomplete=True)
 def check_blanks(data):
+    """Blank cells and empty sections: filled in before submission (0 for none, "/" for not applicable)."""
     for table in data.edition.tables:
         blanks = [s for s in table.cells() if not s.derived and data.values.get(s.key) is None]
         if blanks:
@@ -148,27 +192,36 @@ def check_blanks(data):
             more = f"等 {len(blanks)} 个单元格" if len(blanks) > 3 else ""
             yield f"{table.label}：{names}{more}尚未填写", [s.key for s in blanks], ""
     for section in data.edition.text_sections():
-        if section.code not in OPTIONAL_SECTIONS and not data.texts.get(section.code, "").strip():
+        if not section.optional and not data.texts.get(section.code, "").strip():
             yield f"“{section.label}”尚未填写", [], section.code
 
 
-def _declared_sums(data, table, pick):
-    """Derived cells whose declared value differs from the sum of their addends."""
+def _declared_sums(data, table, pick=None):
+    """Totals whose stated value differs from the sum of the cells they add up.
+
+    A total is compared with the cells it adds up as the report holds them (a total among them as
+    computed), so each wrong declared total is one finding. Blank cells count as blank: a stated total
+    above the sum of the filled cells may yet be explained by the blanks (the blank rule asks for them);
+    one below it cannot, since no cell is negative, and neither can any difference when nothing is blank.
+    """
     for key, addends in table.derivations().items():
-        if not pick(key) or not all_numbers(data.values, (key, *addends)):
+        stated = data.total(key)
+        if (pick and not pick(key)) or not is_number(stated):
             continue
-        declared = data.values[key]
-        computed = sum((data.values[a] for a in addends), Decimal(0))
-        if declared != computed:
-            yield key, addends, declared, computed
+        filled = [data.values[a] for a in addends if is_number(data.values[a])]
+        computed = sum(filled, Decimal(0))
+        blanks = len(addends) - len(filled)
+        if stated < computed or (stated > computed and not blanks):
+            yield key, addends, stated, computed
 
 
 def _applications(data):
     return data.edition.table_of_kind("applications")
 
 
-@rule("T3-sum", BLOCKING, "表三每一列：（七）总计 = （一）至（六）各项之和")
+@rule("T3-sum", BLOCKING)
 def check_results_total(data):
+    """表三每一列：（七）总计 = （一）至（六）各项之和"""
     table = _applications(data)
     total_row = table.row(table.results_total_row)
     for key, addends, declared, computed in _declared_sums(
@@ -184,8 +237,9 @@ def check_results_total(data):
         )
 
 
-@rule("T3-balance", BLOCKING, "表三每一列：第一项 + 第二项 = 第三项（七）总计 + 第四项")
+@rule("T3-balance", BLOCKING)
 def check_balance(data):
+    """表三每一列：第一项 + 第二项 = 第三项（七）总计 + 第四项"""
     table = _applications(data)
     new, carried_in = table.row(table.new_row), table.row(table.carried_in_row)
     results, carried_forward = table.row(table.results_total_row), table.row(table.carried_forward_row)
@@ -206,8 +260,9 @@ def check_balance(data):
             )
 
 
-@rule("T3-total", BLOCKING, "表三每一行：总计 = 自然人 + 法人或其他组织各列")
+@rule("T3-total", BLOCKING)
 def check_row_totals(data):
+    """表三每一行：总计 = 自然人 + 法人或其他组织各列"""
     table = _applications(data)
     total = table.total_column
     for key, addends, declared, computed in _declared_sums(data, table, lambda k: k.column == total.code):
@@ -221,10 +276,11 @@ def check_row_totals(data):
         )
 
 
-@rule("T4-sum", BLOCKING, "表四每一部分：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结")
+@rule("T4-sum", BLOCKING)
 def check_litigation_totals(data):
+    """表四每一部分：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结"""
     table = data.edition.table_of_kind("litigation")
-    for key, addends, declared, computed in _declared_sums(data, table, lambda k: True):
+    for key, addends, declared, computed in _declared_sums(data, table):
         spec = data.edition.cell(key)
         names = [data.edition.cell(a).column_label for a in addends]
         yield (
@@ -236,8 +292,9 @@ def check_litigation_totals(data):
         )
 
 
-@rule("X-carry", WARNING, "本年“上年结转”应等于上年报告的“结转下年度继续办理”")
+@rule("X-carry", WARNING)
 def check_carry_over(data):
+    """本年“上年结转”应等于上年报告的“结转下年度继续办理”"""
     if data.previous is None:
         return
     table, last = _applications(data), _applications(data.previous)
@@ -255,47 +312,59 @@ def check_carry_over(data):
             )
 
 
-# The columns of table 二 that the stock rule reads (2021 edition codes).
-STOCK_COLUMNS = ("made", "repealed", "in_force")
-
-
-@rule("X-stock", WARNING, "现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数")
+@rule("X-stock", WARNING)
 def check_stock(data):
-    if data.previous is None:
-        return
+    """现行有效件数 = 上年现行有效件数 + 本年制发件数 − 本年废止件数 (editions whose table 二 has a stock)."""
     table = data.edition.table_of_kind("disclosure")
-    group = next((g for g in table.groups if {c.code for c in g.columns} >= set(STOCK_COLUMNS)), None)
-    if group is None:
+    group = table.stock_group()
+    if data.previous is None or group is None:
         return
+    stock = table.stock
     for row in group.rows:
-        key = {c: data.edition.cell((table.code, row.code, c)) for c in STOCK_COLUMNS}
-        last = data.previous.values.get((table.code, row.code, "in_force"))
-        now = {c: data.values.get(spec.key) for c, spec in key.items()}
-        if not (is_number(last) and all(is_number(v) for v in now.values())):
+        columns = (stock.made, stock.repealed, stock.in_force)
+        spec = {c: data.edition.cell(CellKey(table.code, row.code, c)) for c in columns}
+        made, repealed, in_force = (data.values.get(s.key) for s in spec.values())
+        last = data.previous.values.get(spec[stock.in_force].key)
+        if not all(is_number(v) for v in (last, made, repealed, in_force)):
             continue
-        expected = last + now["made"] - now["repealed"]
-        if expected != now["in_force"]:
+        expected = last + made - repealed
+        if expected != in_force:
             yield (
-                f"{row.label}：{key['in_force'].column_label} {num(now['in_force'])}，但{data.previous.year}年"
-                f" {num(last)} + {key['made'].column_label} {num(now['made'])} − {key['repealed'].column_label}"
-                f" {num(now['repealed'])} = {num(expected)}，相差 {difference(expected, now['in_force'])}",
-                [key["in_force"].key],
+                f"{row.label}：{spec[stock.in_force].column_label} {num(in_force)}，但{data.previous.year}年"
+                f" {num(last)} + {spec[stock.made].column_label} {num(made)} − {spec[stock.repealed].column_label}"
+                f" {num(repealed)} = {num(expected)}，相差 {difference(expected, in_force)}",
+                [spec[stock.in_force].key],
                 "",
             )
 
 
-@rule("N-fee", WARNING, "收取了费用（行政事业性收费金额大于 0）的，应在“六、其他需要报告的事项”中说明")
+INFORMATION_FEE = "信息处理费"
+
+
+@rule("N-fee", WARNING)
 def check_fee_explained(data):
-    other = data.texts.get("other_matters", "")
-    for spec in data.edition.cell_specs():
-        value = data.values.get(spec.key)
-        if spec.kind is CellKind.MONEY and "收费" in spec.column_label + spec.row_label:
-            if is_number(value) and value > 0 and "费" not in other:
-                yield (
-                    f"{spec.label}为 {num(value)}，但“六、其他需要报告的事项”未说明收费情况",
-                    [spec.key],
-                    "other_matters",
-                )
+    """Part 六 must mention the 信息处理费 when fee notices were sent (docs/official-format.md §6).
+
+    Fee notices were sent when the 2021 table 三 row （六）2.申请人逾期未按收费通知要求缴纳费用 totals more
+    than 0; then 六 must name the 信息处理费 (saying whether and how much was charged). Words such as 经费 or
+    免费 are no statement about it, and table 二's 行政事业性收费 (fees of the agency's own line of
+    business) has nothing to do with it. Without fee notices (0, blank, or the 2019 edition, which has no
+    such row) the rule says nothing, even when 六 is silent about the fee: most offices charge none, and the
+    field's help text asks for the statement. A finding that every such report would carry would only teach
+    people to explain warnings away.
+    """
+    table = _applications(data)
+    key = table.key(table.fee_lapsed_row, table.total_column.code)  # no such cell (None) without the row
+    notices = data.values.get(key)
+    section = next(s for s in data.edition.text_sections() if s.code == data.edition.fee_section)
+    if is_number(notices) and notices > 0 and INFORMATION_FEE not in data.texts.get(section.code, ""):
+        row = table.row(table.fee_lapsed_row)
+        yield (
+            f"表三“{row.label}”总计为 {num(notices)}，说明发出过收费通知，"
+            f"但“{section.label}”未说明{INFORMATION_FEE}的收取情况",
+            [key],
+            section.code,
+        )
 
 
 # "受理政府信息公开申请12件", "收到…申请共计 5 件", "新收…申请 3 件"
@@ -303,8 +372,9 @@ APPLICATIONS_IN_TEXT = re.compile(r"(?:收到|受理|新收)[^。；;，,\d]{0,3
 NO_APPLICATIONS_IN_TEXT = re.compile(r"(?:没有|未)收到[^。；;]{0,30}?申请")
 
 
-@rule("N-text", WARNING, "正文中引用的数字应与表格一致")
+@rule("N-text", WARNING)
 def check_text_numbers(data):
+    """正文中引用的数字应与表格一致"""
     table = _applications(data)
     key = table.key(table.new_row, table.total_column.code)
     received = data.values.get(key)
@@ -327,9 +397,10 @@ def check_text_numbers(data):
 YEAR_AT_START = re.compile(r"(?:^|[。\n])\s*((?:19|20)\d\d)年[，,]")
 
 
-@rule("N-year", WARNING, "总体情况中写到的年份应是报告年度")
+@rule("N-year", WARNING)
 def check_text_year(data):
-    for section in data.edition.part("overview").sections:
+    """总体情况中写到的年份应是报告年度"""
+    for section in data.edition.part(data.edition.overview_part).sections:
         for year in YEAR_AT_START.findall(data.texts.get(section.code, "")):
             if int(year) < data.year:
                 yield f"“{section.label}”写的是“{year}年”，本报告是{data.year}年度", [], section.code
@@ -338,14 +409,16 @@ def check_text_year(data):
 GOVERNMENT_OVERSIGHT_TOPICS = ("考核", "评议", "责任追究")
 
 
-@rule("N-oversight", WARNING, "人民政府的报告在“监督保障”中还应报告工作考核、社会评议和责任追究结果情况")
+@rule("N-oversight", WARNING)
 def check_government_oversight(data):
+    """人民政府的报告在“监督保障”中还应报告工作考核、社会评议和责任追究结果情况"""
     if not data.is_government:
         return
-    text = data.texts.get("overview_oversight", "")
+    code = data.edition.oversight_section
+    text = data.texts.get(code, "")
     missing = [t for t in GOVERNMENT_OVERSIGHT_TOPICS if t not in text]
     if text.strip() and missing:
-        yield f"人民政府的“监督保障”应报告{'、'.join(missing)}情况", [], "overview_oversight"
+        yield f"人民政府的“监督保障”应报告{'、'.join(missing)}情况", [], code
 
 
 __all__ = ["BLOCKING", "NOT_APPLICABLE", "WARNING", "Finding", "check_report", "run_checks"]

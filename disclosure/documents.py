@@ -6,9 +6,10 @@ import json
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import actions
-from .checks import check_report
+from .checks import check_report, mismatched_totals, stored_declared_totals
 from .formats import CellKey, UnknownEdition, get_edition
 from .formats.values import CellValueError, derive, parse_cell, to_json_value
 from .models import AnnualReport, Organization, ReportEvent
@@ -94,9 +95,48 @@ class DocumentError(Exception):
 
 def loads(text):
     try:
-        return json.loads(text, parse_float=Decimal)
+        document = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as e:
         raise DocumentError([f"第 {e.lineno} 行第 {e.colno} 列：不是有效的 JSON（{e.msg}）"]) from None
+    except RecursionError:
+        raise DocumentError(["文件：嵌套层次过深，不是年度报告文档"]) from None
+    except ValueError:
+        # Python refuses to read an integer of more than 4,300 digits (int_max_str_digits).
+        raise DocumentError(["文件：含有位数过多的整数，不是年度报告文档"]) from None
+    errors = [f"{where}：{problem}" for where, problem in _unstorable_strings(document)]
+    if errors:
+        raise DocumentError(errors)
+    return document
+
+
+def _unstorable_strings(document):
+    """Strings the database cannot store: the NUL character, and lone surrogates (not UTF-8 at all)."""
+    stack = [("文件", document)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            for name, item in value.items():
+                stack.append((f"{where} › {_printable(name)}", item))
+                stack.append((where, name))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item) for i, item in enumerate(value))
+        elif isinstance(value, str):
+            if "\x00" in value:
+                yield where, "含有空字符（\\u0000）"
+            elif _has_lone_surrogate(value):
+                yield where, "含有无效的 Unicode 字符（单独的代理码位）"
+
+
+def _has_lone_surrogate(text):
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _printable(name):
+    return name.replace("\x00", "\\u0000").encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 class _Reader:
@@ -138,7 +178,7 @@ def read_document(document):
     if document.get("schema") != SCHEMA:
         r.error("schema", f"应为“{SCHEMA}”")
     organization = _read_organization(r, document)
-    year = r.get(document, "year", int, "文件")
+    year = _read_year(r, document)
     edition = _read_edition(r, document, year)
     if edition is None:
         raise DocumentError(r.errors)
@@ -146,6 +186,15 @@ def read_document(document):
     if r.errors:
         raise DocumentError(r.errors)
     return organization, year, edition, texts, cells
+
+
+def _read_year(r, document):
+    """The report year; a year that has not begun yet is refused, as the workspace refuses to start it."""
+    year = r.get(document, "year", int, "文件")
+    if year is not None and year > timezone.localdate().year:
+        r.error("文件 › year", f"{year}年尚未开始，不能导入该年度的报告")
+        return None
+    return year
 
 
 def _read_organization(r, document):
@@ -203,7 +252,9 @@ def _read_content(r, document, edition):
 def _read_section(r, obj, spec, where, texts):
     r.label(obj, spec.label, where)
     text = r.get(obj, "text", str, where)
-    if text is not None:
+    if text is not None and len(text) > spec.max_length:
+        r.error(where, f"“{spec.label}”太长：最多 {spec.max_length} 字，现为 {len(text)} 字")
+    elif text is not None:
         texts[spec.code] = text
 
 
@@ -211,6 +262,8 @@ def _read_table(r, part, table, edition, where, cells):
     rows = r.get(part, "rows", list, where)
     if rows is None:
         return
+    if not rows:
+        r.error(f"{where} › rows", "表格没有任何行（没有数据的单元格应填 0）")
     for i, row in enumerate(rows):
         row_where = f"{where} › rows[{i}]"
         row_code = r.get(row, "code", str, row_where)
@@ -240,44 +293,57 @@ def _read_cell(r, cell, table, row_code, row, edition, where, cells):
     except CellValueError as e:
         r.error(place, str(e))
         return
+    if spec.key in cells and cells[spec.key] != value:
+        r.error(place, "同一单元格在文件中出现两次，数值不同")
+        return
     cells[spec.key] = value
 
 
 @transaction.atomic
 def import_document(document, actor=None):
-    """Create or update the draft from a document. Returns (report, created, changes, document_findings).
+    """Create or update the draft from a document. Returns (report, created, changes, findings).
 
-    Totals in the document are not stored (they are derived); where they disagree with the cells, the
-    document's own findings (T3-sum, T3-total, T4-sum) say so.
+    Totals in the document are not stored as cells (they are derived). Those that disagree with the
+    document's own cells are kept with the report as its declared totals, replacing any kept from an
+    earlier import, and stay findings of the report until its cells are corrected (checks.py). ``changes``
+    lists the changed texts and cells, then the declared totals that changed; empty means nothing changed.
+    The findings are the stored report's, as ``check_report`` gives them.
     """
     organization, year, edition, texts, cells = read_document(document)
-    declared = _declared_values(edition, cells, document)
+    entered = {spec.key: cells.get(spec.key) for spec in edition.entered_cells()}
+    declared = {key: v for key, v in cells.items() if edition.cell(key).derived and isinstance(v, Decimal)}
+    mismatched = mismatched_totals(edition, derive(edition, entered), declared)
     report = AnnualReport.objects.filter(organization=organization, year=year).first()
     created = report is None
     if created:
         report = actions.create_report(organization, year, actor)
-    entered = {spec.key: cells.get(spec.key) for spec in edition.entered_cells()}
     if not created and report.status != AnnualReport.Status.DRAFT:
-        if report.texts() == {**report.texts(), **texts} and report.entered_values() == _filled(entered):
-            return report, False, [], []  # the same content: nothing to do
+        if _same_content(report, texts, entered, mismatched):
+            return report, False, [], check_report(report)
         raise DocumentError([f"{report.title}当前状态为“{report.get_status_display()}”，只能导入到草稿"])
     report, changes = actions.save_content(report, actor, texts=texts, cells=entered, action=ReportEvent.Action.IMPORT)
-    return report, created, changes, _document_findings(report, declared)
+    changes = changes + _declared_changes(report, edition, mismatched)
+    report.declared_totals = mismatched
+    report.save(update_fields=["declared_totals"])
+    return report, created, changes, check_report(report)
 
 
-def _filled(values):
-    return {k: v for k, v in values.items() if v is not None}
+def _same_content(report, texts, entered, mismatched):
+    same_texts = report.texts() == {**report.texts(), **texts}
+    same_cells = report.entered_values() == {k: v for k, v in entered.items() if v is not None}
+    return same_texts and same_cells and report.declared_totals == mismatched
 
 
-def _declared_values(edition, cells, document):
-    """The document's cells as written, totals included; missing totals are taken as computed."""
-    computed = derive(edition, cells)
-    return {**computed, **cells}
-
-
-def _document_findings(report, declared):
-    from .checks import input_for, run_checks
-
-    data = input_for(report, with_previous=True)
-    data.values = declared
-    return run_checks(data)
+def _declared_changes(report, edition, mismatched):
+    """The declared totals the import adds or drops, as changes (``before``/``after`` as declared)."""
+    before = {str(k): str(v) for k, v in stored_declared_totals(report).items()}
+    changed = sorted(set(before.items()) ^ set(mismatched.items()))
+    return [
+        {
+            "field": f"declared:{key}",
+            "label": f"{edition.cell(CellKey(*key.split('.'))).label}（文件声明的合计）",
+            "before": before.get(key, ""),
+            "after": mismatched.get(key, ""),
+        }
+        for key in dict(changed)
+    ]

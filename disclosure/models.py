@@ -62,13 +62,6 @@ class Organization(models.Model):
             return datetime.date(year + 1, 3, 31)
         return datetime.date(year + 1, 1, 31)
 
-    def ancestors(self):
-        node, seen = self.parent, []
-        while node is not None and node not in seen:
-            seen.append(node)
-            node = node.parent
-        return seen
-
 
 class Membership(models.Model):
     class Role(models.TextChoices):
@@ -144,6 +137,14 @@ class AnnualReport(models.Model):
     correction_note = models.TextField("更正说明", blank=True)
     carried_in = models.JSONField(
         "从上年带入", default=list, blank=True, help_text="从上年报告带入、尚未被修改的单元格和字段"
+    )
+    # An imported document's totals that disagreed with its own cells: {"table.row.column": "12"}. They stay
+    # findings of the report until the cells they add up are changed (see checks.declared_totals_after_save).
+    declared_totals = models.JSONField(
+        "导入文件声明的合计",
+        default=dict,
+        blank=True,
+        help_text="导入文件中与各项之和不符的合计数，修改相关单元格后清除",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -280,10 +281,17 @@ class ReportEvent(models.Model):
 
 
 class WarningExplanation(models.Model):
-    """A written explanation of a consistency warning, required before submission."""
+    """A written explanation of a consistency warning, required before submission.
+
+    It covers the finding it was written for: ``fingerprint`` is that finding's (its place, message and so
+    its numbers). When the numbers change the explanation no longer counts; it is shown as the previous one,
+    to be confirmed or rewritten.
+    """
 
     report = models.ForeignKey(AnnualReport, verbose_name="报告", on_delete=models.CASCADE, related_name="explanations")
     finding_key = models.CharField("警告标识", max_length=200)
+    fingerprint = models.CharField("警告内容指纹", max_length=64, blank=True)
+    finding_message = models.TextField("说明针对的警告", blank=True)
     text = models.TextField("说明")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="填写人", null=True, blank=True, on_delete=models.SET_NULL
@@ -298,6 +306,9 @@ class WarningExplanation(models.Model):
 
     def __str__(self):
         return self.finding_key
+
+    def covers(self, finding):
+        return self.fingerprint == finding.fingerprint
 
 
 class PublishedVersion(models.Model):

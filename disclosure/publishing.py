@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from weasyprint.urls import FatalURLFetchingError
 
-from .actions import ActionError, record
+from .actions import ActionError, record, required_text
 from .checks import BLOCKING
 from .documents import dumps, export_document
 from .models import AnnualReport, PublishedVersion, ReportEvent
@@ -35,14 +36,18 @@ class Outputs:
         return hashlib.sha256(self.pdf).hexdigest()
 
 
-def render_outputs(document, published_at):
-    """The HTML body and the PDF of a frozen document; ActionError (in Chinese) when rendering fails."""
+def render_outputs(document, published_at, *, consequence="报告未发布"):
+    """The HTML body and the PDF of a frozen document; ActionError (in Chinese) when rendering fails.
+
+    WeasyPrint's ``FatalURLFetchingError`` is a BaseException: it is caught by name, so that it too
+    reaches the reviewer as a message instead of a bare 500.
+    """
     try:
         html = render_body(document)
         pdf = render_pdf(render_print_html(document, published_at))
-    except Exception as e:
+    except (Exception, FatalURLFetchingError) as e:
         logger.exception("Rendering %s v%s failed", document.get("title"), document.get("version"))
-        raise ActionError(f"生成网页或 PDF 失败，报告未发布：{type(e).__name__}: {e}") from e
+        raise ActionError(f"生成网页或 PDF 失败，{consequence}：{type(e).__name__}: {e}") from e
     return Outputs(html, pdf)
 
 
@@ -50,7 +55,9 @@ def publish_report(report, actor, *, require_approved=True):
     """Publish the report as version N+1. Returns the PublishedVersion.
 
     ``require_approved=False`` is for the demo data and the admin, which publish a report that has not
-    gone through the review in the workspace; a report with blocking findings is never published.
+    gone through the review in the workspace; a report with blocking findings is never published. This is
+    the one place where the report row is locked and its state checked for a publication (the workspace's
+    ``workflow.publish`` checks the reviewer's role, then calls this).
     """
     with transaction.atomic():
         report = AnnualReport.objects.select_for_update().select_related("organization").get(pk=report.pk)
@@ -92,7 +99,7 @@ def publish_report(report, actor, *, require_approved=True):
 def _check_publishable(report, require_approved):
     Status = AnnualReport.Status
     if require_approved and report.status != Status.APPROVED:
-        raise ActionError(f"报告当前状态为“{report.get_status_display()}”，只有已审核的报告可以发布")
+        raise ActionError(f"报告当前状态为“{report.get_status_display()}”，不能发布：只有已审核的报告可以发布")
     if report.status == Status.PUBLISHED:
         raise ActionError("报告已经发布；如需更正，请先“更正”重新打开报告")
 
@@ -101,12 +108,10 @@ def _check_publishable(report, require_approved):
 def reopen_for_correction(report, actor, note):
     """Reopen a published report as a draft for a correction; the public keeps seeing the current version
     until the correction is published as the next version, with ``note`` as its 更正说明."""
-    note = (note or "").strip()
-    if not note:
-        raise ActionError("请填写更正说明：它将随更正后的版本公开")
+    note = required_text(note, "更正说明")
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if report.status != AnnualReport.Status.PUBLISHED:
-        raise ActionError(f"报告当前状态为“{report.get_status_display()}”，只有已发布的报告可以更正")
+        raise ActionError(f"报告当前状态为“{report.get_status_display()}”，不能更正：只有已发布的报告可以更正")
     report.status, report.correction_note, report.return_reason = AnnualReport.Status.DRAFT, note, ""
     report.save(update_fields=["status", "correction_note", "return_reason", "updated_at"])
     record(
@@ -126,7 +131,7 @@ def rerender_version(version_id):
     The content, the JSON text, the number and the publication date stay as they are.
     """
     version = PublishedVersion.objects.only("id", "content", "published_at", "pdf_sha256", "html").get(pk=version_id)
-    outputs = render_outputs(version.content, version.published_at)
+    outputs = render_outputs(version.content, version.published_at, consequence="该版本保持原样")
     if outputs.pdf_sha256 == version.pdf_sha256 and outputs.html == version.html:
         return False
     PublishedVersion.objects.filter(pk=version.pk).update(

@@ -1,4 +1,4 @@
-"""URLs of the app. The public URLs are a fixed contract (see shared/spec/product.md)."""
+"""URLs of the app. The public URLs are a fixed contract (see docs/product.md)."""
 
 from django.urls import include, path
 

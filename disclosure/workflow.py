@@ -8,7 +8,7 @@ The transactions are ``with transaction.atomic()`` blocks rather than decorators
 does not mutate decorated functions, and these bodies are what the mutation score must cover.
 """
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import actions, publishing
@@ -72,10 +72,11 @@ def _move(report, actor, name, action, *, message="", fields=()):
 
 
 def submission_problems(report, findings):
-    """Why the report cannot be submitted yet: blocking findings, and warnings without an explanation."""
+    """Why the report cannot be submitted yet: blocking findings, and warnings without an explanation that
+    covers them (one written for the same numbers; see WarningExplanation)."""
     problems = [f.message for f in findings if f.blocking]
-    explained = set(report.explanations.values_list("finding_key", flat=True))
-    unexplained = [f for f in findings if not f.blocking and f.key not in explained]
+    explained = set(report.explanations.values_list("finding_key", "fingerprint"))
+    unexplained = [f for f in findings if not f.blocking and (f.key, f.fingerprint) not in explained]
     if unexplained:
         problems.append(f"还有 {len(unexplained)} 条警告未填写说明")
     return problems
@@ -94,9 +95,7 @@ def submit_report(report, actor):
 
 def return_report(report, actor, reason):
     with transaction.atomic():
-        reason = (reason or "").strip()
-        if not reason:
-            raise ActionError("请填写退回原因")
+        reason = actions.required_text(reason, "退回原因")
         report, _ = _lock(report, actor, "return")
         report.return_reason = reason
         _move(report, actor, "return", ReportEvent.Action.RETURN, message=reason, fields=["return_reason"])
@@ -111,20 +110,24 @@ def approve_report(report, actor):
 
 
 def publish(report, actor):
-    """Approved → published. Rendering, storing and the public pages belong to ``disclosure.publishing``."""
-    with transaction.atomic():
-        report, _ = _lock(report, actor, "publish")
-        return publishing.publish_report(report, actor)
+    """Approved → published, by a reviewer. Locking the row, checking its state, rendering and storing are
+    ``disclosure.publishing``'s, in one transaction shared with the admin and the commands."""
+    _require_role(report, actor, TRANSITIONS["publish"][2])
+    return publishing.publish_report(report, actor)
 
 
 def correct_report(report, actor, note):
-    """Published → draft for a correction, with the 更正说明 that the next version will show."""
-    with transaction.atomic():
-        report, _ = _lock(report, actor, "correct")
-        return publishing.reopen_for_correction(report, actor, note)
+    """Published → draft for a correction, with the 更正说明 that the next version will show. Like
+    ``publish``: the role is checked here, the row locked and its state checked in ``disclosure.publishing``."""
+    _require_role(report, actor, TRANSITIONS["correct"][2])
+    return publishing.reopen_for_correction(report, actor, note)
 
 
 # ---- edits by editors -------------------------------------------------------------------------------
+
+
+class ReportExists(ActionError):
+    """The year's report has been started already (by a colleague, or by the first click of a double-click)."""
 
 
 def start_report(organization, year, actor):
@@ -132,11 +135,22 @@ def start_report(organization, year, actor):
     with transaction.atomic():
         if not access_for(actor, organization).can_edit:
             raise NotAllowed("只有本机关的填报人可以开始填报")
-        if AnnualReport.objects.filter(organization=organization, year=year).exists():
-            raise ActionError(f"{year}年度报告已经存在")
+        if _started(organization, year):
+            raise ReportExists(f"{year}年度报告已经存在")
         if year > timezone.localdate().year:
             raise ActionError(f"{year}年尚未开始，不能填报该年度的报告")
-        return actions.create_report(organization, year, actor)
+        try:
+            with transaction.atomic():  # a savepoint: the transaction stays usable if the insert loses a race
+                return actions.create_report(organization, year, actor)
+        except IntegrityError:
+            # Two requests at once (a double-click): the other one created it between our check and our insert.
+            if _started(organization, year):
+                raise ReportExists(f"{year}年度报告已经存在") from None
+            raise
+
+
+def _started(organization, year):
+    return AnnualReport.objects.filter(organization=organization, year=year).exists()
 
 
 def save_part(report, actor, *, texts=None, cells=None, expected_revision=None):
@@ -154,15 +168,20 @@ def explain_warning(report, actor, finding, text):
             raise ActionError(f"报告当前状态为“{report.get_status_display()}”，只有草稿可以修改")
         if finding.blocking:
             raise ActionError("错误须修改数据，不能以说明代替")
-        text = (text or "").strip()
-        if not text:
-            raise ActionError("请填写说明")
+        text = actions.required_text(text, "说明")
         existing = WarningExplanation.objects.filter(report=report, finding_key=finding.key).first()
         before = existing.text if existing else ""
-        if before == text:
+        if existing and existing.text == text and existing.covers(finding):
             return existing
         explanation, _ = WarningExplanation.objects.update_or_create(
-            report=report, finding_key=finding.key, defaults={"text": text, "author": actor}
+            report=report,
+            finding_key=finding.key,
+            defaults={
+                "text": text,
+                "author": actor,
+                "fingerprint": finding.fingerprint,
+                "finding_message": finding.message,
+            },
         )
         change = {"field": f"explanation:{finding.key}", "label": f"警告说明：{finding.message}", "before": before}
         actions.record(report, actor, ReportEvent.Action.EXPLAIN, changes=[{**change, "after": text}])

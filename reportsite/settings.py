@@ -18,11 +18,23 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
 def env_bool(name: str, default: bool) -> bool:
+    """A yes/no setting. Anything but the words below stops start-up: ``SECURE_SSL_REDIRECT=ture`` must not
+    quietly mean "no"."""
     value = os.environ.get(name)
     if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in ("1", "true", "yes", "on")
+    word = value.strip().lower()
+    if word not in TRUE_WORDS + FALSE_WORDS:
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a yes/no value. Use one of {', '.join(TRUE_WORDS)} (yes) "
+            f"or {', '.join(FALSE_WORDS)} (no), in any case, or leave {name} unset for the default."
+        )
+    return word in TRUE_WORDS
 
 
 def env_list(name: str, default: str = "") -> list[str]:
@@ -160,7 +172,8 @@ STATIC_URL = "/static/"
 # All assets live in disclosure/static and are found by the app-directories finder (also from a wheel).
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 
-# Published report files (PDF rendered once at publication) are stored here.
+# Published PDFs, pages and JSON are stored in the database; this folder holds the stamp file by which
+# every worker's public page cache learns of a publication (disclosure/public/pagecache.py).
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
 

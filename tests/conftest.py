@@ -1,8 +1,23 @@
-"""Generic fixtures shared by all tests."""
+"""Generic fixtures shared by all tests.
 
+Data that is slow to build (published reports: a PDF render each) is built once per test session — once per
+xdist worker — in a transaction that is rolled back, after keeping the rows it wrote as a fixture file
+(``saved_rows``); each test that asks for it loads those rows into its own transaction (a fraction of a second
+instead of PDF renders), and they are rolled back with the rest of the test's writes, so no test sees another's.
+``demo`` is the demo data built so; tests that are about ``load_demo`` itself call the command.
+"""
+
+import io
 from pathlib import Path
 
 import pytest
+from django.apps import apps
+from django.core import serializers
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+
+from disclosure.public import pagecache
 
 
 @pytest.fixture(autouse=True)
@@ -18,3 +33,56 @@ def output_dir() -> Path:
     path = Path(__file__).resolve().parent.parent / "test-output"
     path.mkdir(exist_ok=True)
     return path
+
+
+def stored_models():
+    """Every model with a table of its own (no proxies, no unmanaged models)."""
+    return [m for m in apps.get_models() if m._meta.managed and not m._meta.proxy]
+
+
+def rows_written_by(action):
+    """Run ``action`` and return every row it added, in any model, as Django serializer JSON."""
+    before = {model: set(model._base_manager.values_list("pk", flat=True)) for model in stored_models()}
+    action()
+    added = [
+        obj
+        for model in stored_models()
+        for obj in model._base_manager.exclude(pk__in=before[model]).order_by("pk")
+    ]
+    return serializers.serialize("json", added)
+
+
+def saved_rows(build):
+    """A session fixture: a fixture file holding the rows ``build()`` writes into an empty database, built once.
+    Load it into a test with ``load_rows``."""
+
+    @pytest.fixture(scope="session")
+    def rows(django_db_setup, django_db_blocker, tmp_path_factory):
+        folder = tmp_path_factory.mktemp(build.__name__)
+        path = folder / "rows.json"
+        with django_db_blocker.unblock(), override_settings(DEBUG=True, MEDIA_ROOT=folder / "media"):
+            with transaction.atomic():
+                path.write_text(rows_written_by(build), "utf-8")
+                transaction.set_rollback(True)  # the test database stays empty; every test starts from nothing
+        return path
+
+    return rows
+
+
+def load_rows(path):
+    call_command("loaddata", str(path), verbosity=0)
+    pagecache.invalidate()  # as the publications among the rows did
+
+
+def run_load_demo():
+    call_command("load_demo", stdout=io.StringIO())
+
+
+demo_snapshot = saved_rows(run_load_demo)
+
+
+@pytest.fixture
+def demo(demo_snapshot, db, settings):
+    """The demo organizations, reports (both published) and accounts, as ``load_demo`` leaves them."""
+    settings.DEBUG = True  # as for load_demo itself: tests may run it again over the demo
+    load_rows(demo_snapshot)

@@ -1,7 +1,8 @@
 """The Django admin in Chinese: organizations, accounts with roles, reports with tables and findings."""
 
+import re
+
 import pytest
-from django.core.management import call_command
 
 from disclosure.models import AnnualReport, Organization
 
@@ -9,9 +10,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client_with_demo(settings, admin_client):
-    settings.DEBUG = True
-    call_command("load_demo")
+def admin_client_with_demo(demo, admin_client):
     return admin_client
 
 
@@ -45,12 +44,20 @@ def test_adding_a_report_in_the_admin_goes_through_create_report(admin_client_wi
 def test_users_are_listed_with_their_roles(admin_client_with_demo, django_user_model):
     editor = django_user_model.objects.get(username="editor")
     page = admin_client_with_demo.get(f"/admin/auth/user/{editor.pk}/change/").content.decode()
-    assert "成员角色" in page and "填报人" in page
+    assert "成员角色" in page
+    # the editor's two memberships, each with its organization and role chosen (the empty rows offer every role)
+    chosen = re.findall(r'<option value="[^"]+" selected>([^<]+)</option>', page)
+    assert chosen == ["秀洲高新区", "填报人", "嘉兴市秀洲区教育局", "填报人"]
 
 
 def test_organizations_show_kind_and_parent(admin_client_with_demo):
     page = admin_client_with_demo.get("/admin/disclosure/organization/").content.decode()
-    assert "嘉兴市秀洲区人民政府" in page and "人民政府" in page
+    zone = page[page.index('">秀洲高新区</a>') :]
+    zone = zone[: zone.index("</tr>")]
+    assert '<td class="field-kind">部门/机构</td>' in zone  # its kind, not words of its name
+    assert '<td class="field-parent nowrap">嘉兴市秀洲区人民政府</td>' in zone
+    government = page[page.index('">嘉兴市秀洲区人民政府</a>') :]
+    assert '<td class="field-kind">人民政府</td>' in government[: government.index("</tr>")]
 
 
 def test_a_year_without_a_format_edition_is_refused_with_a_message(admin_client_with_demo):

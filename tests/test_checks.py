@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
+from disclosure import actions
 from disclosure.checks import RULES, check_report, input_for, run_checks
-from disclosure.formats import NOT_APPLICABLE, CellKey
+from disclosure.formats import NOT_APPLICABLE, CellKey, get_edition
 
 from .factories import complete_report, organization
 
@@ -23,9 +24,9 @@ def findings_of(report, rule_id):
 
 
 def declared(report, changes):
-    """The report's values as a document could declare them: totals as written, possibly wrong."""
+    """The report's findings when a document declared these totals (possibly wrong)."""
     data = input_for(report, with_previous=True)
-    data.values = {**data.values, **{k: Decimal(v) for k, v in changes.items()}}
+    data.declared = {k: Decimal(v) for k, v in changes.items()}
     return run_checks(data)
 
 
@@ -149,17 +150,44 @@ def test_stock_of_documents_in_force(agency):
     assert not found[0].blocking
 
 
-def test_a_fee_must_be_explained_in_part_six(agency):
-    fee = key("fees", "fee_amount", "proactive")
-    explained = complete_report(
-        agency, 2021, cells={fee: Decimal("96171.6")}, texts={"other_matters": "收取信息处理费0元。"}
-    )
-    assert findings_of(explained, "N-fee") == []
-    report = complete_report(organization("b"), 2021, cells={fee: Decimal("96171.6")})
+FEE_LAPSED = {key("other_no_fee", "natural_person"): 1, key("new", "natural_person"): 1}
+FEE_MESSAGE = (
+    "表三“2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请”总计为 {n}，"
+    "说明发出过收费通知，但“六、其他需要报告的事项”未说明信息处理费的收取情况"
+)
+
+
+def test_fee_notices_require_part_six_to_mention_the_information_fee(agency):
+    report = complete_report(agency, 2021, cells=FEE_LAPSED, texts={"other_matters": "本年度免费提供信息，经费充足。"})
     found = findings_of(report, "N-fee")
-    assert [f.message for f in found] == [
-        "行政事业性收费 本年收费金额（单位：万元）为 96171.6，但“六、其他需要报告的事项”未说明收费情况"
-    ]
+    assert [f.message for f in found] == [FEE_MESSAGE.format(n=1)]
+    assert found[0].cells == (key("other_no_fee", "total"),)
+    assert found[0].section == "other_matters"
+    assert not found[0].blocking
+
+
+def test_mentioning_the_information_fee_satisfies_the_fee_rule(agency):
+    texts = {"other_matters": "本年度未收取信息处理费。"}
+    assert findings_of(complete_report(agency, 2021, cells=FEE_LAPSED, texts=texts), "N-fee") == []
+
+
+def test_no_fee_notices_no_fee_finding_even_when_part_six_is_silent(agency):
+    # Zero notices (the boundary: 0 is not > 0) and table 二's 行政事业性收费 do not ask for a statement.
+    fee = key("fees", "fee_amount", "proactive")
+    report = complete_report(agency, 2021, cells={fee: Decimal("96171.6")}, texts={"other_matters": "无。"})
+    assert findings_of(report, "N-fee") == []
+
+
+def test_the_2019_edition_has_no_fee_notice_row(agency):
+    assert get_edition("2019").table_of_kind("applications").fee_lapsed_row == ""
+    assert findings_of(complete_report(agency, 2020, texts={"other_matters": "无。"}), "N-fee") == []
+
+
+def test_blank_fee_notices_say_nothing(agency):
+    from disclosure import actions
+
+    report = actions.create_report(agency, 2021)
+    assert findings_of(report, "N-fee") == []
 
 
 def test_numbers_in_the_text_must_match_the_tables(agency):
@@ -202,3 +230,154 @@ def test_a_government_must_report_assessment_review_and_accountability():
     )
     assert findings_of(full, "N-oversight") == []
     assert findings_of(complete_report(organization("dept")), "N-oversight") == []
+
+
+# ---- declared totals (an imported document's) and blanks ------------------------------------------------
+
+
+def test_a_declared_total_above_the_filled_cells_may_be_explained_by_blanks(agency):
+    from disclosure import actions
+
+    report = actions.create_report(agency, 2021)
+    actions.save_content(report, None, cells={key("granted", "natural_person"): Decimal(2)})
+    total = key("results_total", "natural_person")
+    assert [f for f in declared(report, {total: 5}) if f.rule == "T3-sum"] == []
+
+
+def test_a_declared_total_below_the_filled_cells_is_wrong_whatever_the_blanks(agency):
+    from disclosure import actions
+
+    report = actions.create_report(agency, 2021)
+    actions.save_content(report, None, cells={key("granted", "natural_person"): Decimal(2)})
+    found = [f for f in declared(report, {key("results_total", "natural_person"): 1}) if f.rule == "T3-sum"]
+    assert len(found) == 1
+    assert found[0].message.startswith("自然人列：（七）总计为 1，但各项之和 （一）予以公开 2 + （二）部分公开")
+    assert "（二）部分公开（区分处理的，只计这一情形，不计其他情形） 空白" in found[0].message
+    assert found[0].message.endswith("= 2，相差 1")
+
+
+def test_a_declared_total_equal_to_the_filled_cells_with_blanks_passes(agency):
+    from disclosure import actions
+
+    report = actions.create_report(agency, 2021)
+    actions.save_content(report, None, cells={key("granted", "natural_person"): Decimal(2)})
+    assert [f for f in declared(report, {key("results_total", "natural_person"): 2}) if f.rule == "T3-sum"] == []
+
+
+def test_a_declared_row_total_is_compared_with_the_applicant_columns(agency):
+    report = complete_report(agency, cells={key("new", "natural_person"): 2, key("granted", "natural_person"): 2})
+    assert [f for f in declared(report, {key("new", "total"): 2}) if f.rule == "T3-total"] == []
+    found = [f for f in declared(report, {key("new", "total"): 3}) if f.rule == "T3-total"]
+    assert [f.message for f in found] == ["一、本年新收政府信息公开申请数量：总计 3，但 自然人 2 = 2，相差 1"]
+    assert found[0].cells[0] == key("new", "total")
+    assert [f for f in declared(report, {key("new", "total"): 1}) if f.rule == "T3-total"] != []
+
+
+def test_a_declared_litigation_total_with_blank_outcomes(agency):
+    from disclosure import actions
+
+    upheld = key("cases", "reconsideration_upheld", "litigation")
+    total = key("cases", "reconsideration_total", "litigation")
+    report = actions.create_report(agency, 2021)
+    actions.save_content(report, None, cells={upheld: Decimal(3)})
+    assert [f for f in declared(report, {total: 4}) if f.rule == "T4-sum"] == []
+    assert [f.message for f in declared(report, {total: 2}) if f.rule == "T4-sum"] == [
+        "行政复议：总计 2，但 结果维持 3 + 结果纠正 空白 + 其他结果 空白 + 尚未审结 空白 = 3，相差 1"
+    ]
+
+
+def test_a_stored_declared_total_is_a_finding_of_the_report(agency):
+    report = complete_report(agency)
+    report.declared_totals = {"litigation.cases.reconsideration_total": "1"}
+    report.save()
+    found = findings_of(report, "T4-sum")
+    assert [f.message for f in found] == [
+        "行政复议：总计 1，但 结果维持 0 + 结果纠正 0 + 其他结果 0 + 尚未审结 0 = 0，相差 1"
+    ]
+
+
+def test_a_declared_total_is_forgotten_once_its_cells_are_saved(agency):
+    from disclosure import actions
+
+    report = complete_report(agency)
+    report.declared_totals = {
+        "litigation.cases.reconsideration_total": "1",
+        "litigation.cases.direct_suit_total": "1",
+        "applications.results_total.total": "3",
+    }
+    report.save()
+    # Changing an outcome of 行政复议 drops that block's declared total, not the others.
+    actions_cells = {key("cases", "reconsideration_other", "litigation"): Decimal(0)}
+
+    actions.save_content(report, None, cells=actions_cells)  # unchanged value: nothing saved, nothing dropped
+    report.refresh_from_db()
+    assert len(report.declared_totals) == 3
+    actions.save_content(report, None, cells={key("cases", "reconsideration_other", "litigation"): Decimal(2)})
+    report.refresh_from_db()
+    assert report.declared_totals == {
+        "litigation.cases.direct_suit_total": "1",
+        "applications.results_total.total": "3",
+    }
+    # A leaf of the （七）总计 row's 总计 (a total of totals) counts as one of its cells.
+    actions.save_content(report, None, cells={key("granted", "research_institution"): Decimal(1)})
+    report.refresh_from_db()
+    assert report.declared_totals == {"litigation.cases.direct_suit_total": "1"}
+
+
+def test_a_declared_total_the_cells_come_to_agree_with_is_dropped_on_save(agency):
+    from disclosure import actions
+
+    report = complete_report(agency)
+    report.declared_totals = {"litigation.cases.direct_suit_total": "2"}
+    report.save()
+    actions.save_content(report, None, texts={"problems": "改写。"})
+    report.refresh_from_db()
+    assert report.declared_totals == {"litigation.cases.direct_suit_total": "2"}
+    # The cells change elsewhere... the total of 未经复议直接起诉 is only dropped through its own cells:
+    actions.save_content(report, None, cells={key("cases", "direct_suit_upheld", "litigation"): Decimal(2)})
+    report.refresh_from_db()
+    assert report.declared_totals == {}
+    assert findings_of(report, "T4-sum") == []
+
+
+def test_mismatched_totals_keep_only_totals_that_differ():
+    from disclosure.checks import mismatched_totals
+
+    e = get_edition("2021")
+    total, upheld = (
+        key("cases", "reconsideration_total", "litigation"),
+        key("cases", "reconsideration_upheld", "litigation"),
+    )
+    values = {total: Decimal(2), upheld: Decimal(2)}
+    assert mismatched_totals(e, values, {total: Decimal(2)}) == {}
+    assert mismatched_totals(e, values, {total: Decimal(3)}) == {str(total): "3"}
+    assert mismatched_totals(e, values, {upheld: Decimal(3)}) == {}  # not a total: never declared
+
+
+def test_findings_are_fingerprinted_by_their_numbers(agency):
+    from disclosure.checks import Finding
+
+    a = Finding("X-carry", "warning", "相差 1", (key("carried_in", "natural_person"),))
+    b = Finding("X-carry", "warning", "相差 50", (key("carried_in", "natural_person"),))
+    assert a.key == b.key == "X-carry:applications.carried_in.natural_person"
+    assert a.fingerprint != b.fingerprint
+    assert a.fingerprint == Finding("X-carry", "warning", "相差 1", a.cells).fingerprint
+    assert len(a.fingerprint) == 32
+    assert Finding("N-year", "warning", "m", section="preface").key == "N-year:preface"
+
+
+def test_blank_findings_are_marked_incomplete(agency):
+    from disclosure import actions
+
+    found = check_report(actions.create_report(agency, 2021))
+    assert {f.rule for f in found if f.incomplete} == {"blank"}
+    assert all(f.blocking for f in found if f.incomplete)
+
+
+def test_a_declared_total_that_agrees_is_dropped_at_the_next_save(agency):
+    report = complete_report(agency)
+    report.declared_totals = {"litigation.cases.direct_suit_total": "0", "litigation.cases.reconsideration_total": "5"}
+    report.save()
+    actions.save_content(report, None, texts={"problems": "改写。"})
+    report.refresh_from_db()
+    assert report.declared_totals == {"litigation.cases.reconsideration_total": "5"}

@@ -1,4 +1,4 @@
-"""Every label of both editions, checked against the national format as written in official-format.md."""
+"""Every label of both editions, checked against the national format as written in docs/official-format.md."""
 
 import re
 from pathlib import Path
@@ -8,12 +8,12 @@ import pytest
 from disclosure.formats import EDITIONS, UnknownEdition, edition_for_year
 from disclosure.formats.base import CellKind
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "spec" / "official-format.md"
+SPEC = Path(__file__).resolve().parents[1] / "docs" / "official-format.md"
 
 
 @pytest.fixture(scope="module")
 def spec():
-    assert SPEC.exists(), f"the format spec is expected beside the project at {SPEC}"
+    assert SPEC.exists(), f"the format spec is expected in the repository at {SPEC}"
     return SPEC.read_text(encoding="utf-8")
 
 

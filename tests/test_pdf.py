@@ -7,7 +7,6 @@ import subprocess
 import zlib
 
 import pytest
-from django.core.management import call_command
 from weasyprint.urls import FatalURLFetchingError
 
 from disclosure import actions
@@ -24,12 +23,6 @@ pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) is not installed"),
 ]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo")
 
 
 def run(*args, input=None):

@@ -16,6 +16,7 @@ from disclosure.public import pagecache
 from disclosure.publishing import publish_report, reopen_for_correction
 
 from . import factories
+from .conftest import load_rows, saved_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -33,19 +34,41 @@ def approve(report):
     AnnualReport.objects.filter(pk=report.pk).update(status=AnnualReport.Status.APPROVED)
 
 
-@pytest.fixture
-def government():
+def make_government():
     return factories.organization("district", kind=Organization.Kind.GOVERNMENT, name="测试区人民政府")
 
 
-@pytest.fixture
-def report(government):
+def make_report(government):
     return factories.complete_report(factories.organization("agency", parent=government, name="测试区教育局"))
 
 
+def publish_a_report():
+    publish_report(make_report(make_government()), None, require_approved=False)
+
+
+published_rows = saved_rows(publish_a_report)  # its PDF is rendered once per session, not once per test
+
+
 @pytest.fixture
-def published(report):
-    return publish_report(report, None, require_approved=False)
+def published(published_rows, db):
+    """测试区教育局's 2021 report, published as version 1. A test that also asks for ``report`` or
+    ``government`` gets the published report and its government."""
+    load_rows(published_rows)
+    return PublishedVersion.objects.get(report__organization__slug="agency")
+
+
+@pytest.fixture
+def government(request, db):
+    if "published" in request.fixturenames:
+        return request.getfixturevalue("published").report.organization.parent
+    return make_government()
+
+
+@pytest.fixture
+def report(request, government):
+    if "published" in request.fixturenames:
+        return request.getfixturevalue("published").report
+    return make_report(government)
 
 
 # ---- what is reachable ----------------------------------------------------------------------------------
@@ -57,7 +80,7 @@ def test_an_unpublished_report_is_404_on_every_public_url(client, report, status
     for url in urls("agency", 2021):
         assert client.get(url).status_code == 404, url
     assert client.get("/years/2021/").status_code == 404
-    assert "测试区教育局2021" not in client.get("/").content.decode()
+    assert 'href="/reports/agency/2021/"' not in client.get("/").content.decode()  # the link a publication gets
     assert "2021年度报告" not in client.get("/reports/agency/").content.decode()
 
 
@@ -114,24 +137,43 @@ def test_home_lists_recent_publications_organizations_as_a_tree_and_years(client
     assert 'href="/years/2021/"' in page
 
 
-def test_the_organization_page_says_on_time_or_late(client, published, report):
-    page = client.get("/reports/agency/").content.decode()
-    assert "2021年度报告" in page and "按时发布" in page  # published today, before 2022-01-31? see below
-    late = timezone.make_aware(datetime.datetime(2022, 2, 3, 10))
-    PublishedVersion.objects.filter(pk=published.pk).update(published_at=late)
+def row_of(page, heading):
+    """The text of the table row (``<tr>…</tr>``) that contains ``heading``: a status read from the row, never
+    from the column headers."""
+    body = page[page.index("<tbody>") :]
+    start = body.rindex("<tr>", 0, body.index(heading))
+    return body[start : body.index("</tr>", start)]
+
+
+def published_on(version, year, month, day):
+    moment = timezone.make_aware(datetime.datetime(year, month, day, 10))
+    PublishedVersion.objects.filter(pk=version.pk).update(published_at=moment)
     pagecache.invalidate()  # not a publication: the cached page would otherwise stay for a minute
-    page = client.get("/reports/agency/").content.decode()
-    assert "逾期发布" in page and "2022年2月3日" in page and "2022年1月31日" in page
 
 
-def test_the_year_page_lists_every_organization_and_who_published(client, published, government):
-    on_time = timezone.make_aware(datetime.datetime(2022, 1, 20, 10))
-    PublishedVersion.objects.filter(pk=published.pk).update(published_at=on_time)
+def test_the_organization_page_says_on_time_or_late(client, published, report):
+    published_on(published, 2022, 1, 31)  # the deadline day itself is on time
+    row = row_of(client.get("/reports/agency/").content.decode(), "2021年度报告")
+    assert "按时发布" in row and "逾期" not in row and "2022年1月31日" in row
+    published_on(published, 2022, 2, 3)
+    row = row_of(client.get("/reports/agency/").content.decode(), "2021年度报告")
+    assert "逾期发布" in row and "按时发布" not in row
+    assert "2022年2月3日" in row and "2022年1月31日" in row
+
+
+def test_the_year_page_lists_every_organization_and_who_published(client, published, government, monkeypatch):
+    published_on(published, 2022, 1, 20)
     page = client.get("/years/2021/").content.decode()
-    assert "测试区人民政府" in page and "测试区教育局" in page
-    assert "按时发布" in page and "2022年1月20日" in page
-    assert "2022年3月31日" in page  # the government's deadline
-    assert "逾期未发布" in page or "尚未发布" in page
+    agency = row_of(page, "测试区教育局")
+    assert "按时发布" in agency and "2022年1月20日" in agency and "2022年1月31日" in agency
+    district = row_of(page, "测试区人民政府")
+    assert "2022年3月31日" in district  # a government's deadline
+    assert "逾期未发布" in district and "尚未发布" not in district  # today is long after 2022-03-31
+    # before the deadline, the same government has simply not published yet
+    monkeypatch.setattr(timezone, "localdate", lambda *args: datetime.date(2022, 3, 31))
+    pagecache.invalidate()
+    district = row_of(client.get("/years/2021/").content.decode(), "测试区人民政府")
+    assert "尚未发布" in district and "逾期" not in district
 
 
 # ---- downloads -----------------------------------------------------------------------------------------

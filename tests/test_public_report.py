@@ -5,7 +5,6 @@ from collections import Counter
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 
 from disclosure.formats import get_edition
 from disclosure.formats.layout import layout
@@ -15,12 +14,6 @@ from disclosure.rendering import printed_value
 pytestmark = pytest.mark.django_db
 
 DEMO = [("xiuzhou-hitech-zone", 2020), ("xiuzhou-education", 2021)]
-
-
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("load_demo")
 
 
 # ---- helpers shared with test_pdf ---------------------------------------------------------------------

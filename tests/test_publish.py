@@ -124,6 +124,14 @@ def test_a_correction_needs_a_note(report, reviewer):
     assert report.status == AnnualReport.Status.PUBLISHED
 
 
+def test_an_over_long_correction_note_is_refused_saying_the_limit(report, reviewer):
+    publish_report(report, reviewer)
+    with pytest.raises(ActionError, match="更正说明太长：最多 2000 字，现为 2001 字"):
+        reopen_for_correction(report, reviewer, "更" * 2001)
+    report.refresh_from_db()
+    assert (report.status, report.correction_note) == (AnnualReport.Status.PUBLISHED, "")
+
+
 def test_only_a_published_report_is_reopened(report, reviewer):
     with pytest.raises(ActionError, match="只有已发布的报告可以更正"):
         reopen_for_correction(report, reviewer, "更正")
@@ -178,7 +186,7 @@ def test_the_admin_publishes_approved_reports(report, admin_client):
         {"action": "publish_selected", "_selected_action": [report.pk]},
         follow=True,
     )
-    assert "已发布" in response.content.decode()
+    assert f"已发布：{report.title} 第1版" in response.content.decode()  # the message, not the status filter
     assert PublishedVersion.objects.filter(report=report).count() == 1
 
 

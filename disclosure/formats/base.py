@@ -26,6 +26,10 @@ MAX_CELL_VALUE = Decimal("999999999999.99")
 
 NOT_APPLICABLE = "/"
 
+# The longest narrative section a report may have: far beyond any real report's (the longest sections of
+# published reports run to a few thousand characters), short enough that a report stays publishable.
+MAX_SECTION_LENGTH = 20_000
+
 
 class CellKey(NamedTuple):
     table: str
@@ -110,6 +114,16 @@ class DisclosureGroup:
 
 
 @dataclass(frozen=True)
+class Stock:
+    """Table 二's stock of documents in force (2021): this year's 现行有效件数 = last year's + 本年制发件数 −
+    本年废止件数, and the 现行有效件数 column is carried into next year's draft."""
+
+    made: str
+    repealed: str
+    in_force: str
+
+
+@dataclass(frozen=True)
 class DisclosureTable:
     """Table 二 — 主动公开政府信息情况. Cells here may be "/" (not applicable)."""
 
@@ -117,10 +131,19 @@ class DisclosureTable:
     label: str
     content_label: str  # 信息内容, the column-title cell of every group
     groups: tuple
+    stock: Stock | None = None  # the columns of the stock rule (X-stock) and of carrying in, where there are
     kind: str = "disclosure"
+    allows_not_applicable = True  # "/" (not applicable) may be entered in this table
 
     def derivations(self):
         return {}
+
+    def stock_group(self):
+        """The group whose columns hold the stock of documents in force, or None."""
+        if self.stock is None:
+            return None
+        codes = {self.stock.made, self.stock.repealed, self.stock.in_force}
+        return next(g for g in self.groups if codes <= {c.code for c in g.columns})
 
     def cells(self):
         for group in self.groups:
@@ -132,7 +155,7 @@ class DisclosureTable:
                         column.label,
                         column.kind,
                         False,
-                        True,
+                        self.allows_not_applicable,
                         row_path=(group.label,),
                     )
 
@@ -151,7 +174,10 @@ class ApplicationTable:
     results_row: str  # 三、本年度办理结果 (heading of the result rows)
     results_total_row: str  # （七）总计
     carried_forward_row: str  # 四、结转下年度继续办理
+    # （六）2.申请人逾期未按收费通知要求缴纳费用 (2021 only): fee notices were sent, see the N-fee rule.
+    fee_lapsed_row: str = ""
     kind: str = "applications"
+    allows_not_applicable = False
 
     @property
     def columns(self):
@@ -204,7 +230,7 @@ class ApplicationTable:
                     column.label,
                     column.kind,
                     row.derived or column.derived,
-                    False,
+                    self.allows_not_applicable,
                     row_path,
                     column_path,
                 )
@@ -237,6 +263,7 @@ class LitigationTable:
     litigation_label: str  # 行政诉讼, spanning the two litigation blocks
     lawsuits: tuple  # of LitigationBlock
     kind: str = "litigation"
+    allows_not_applicable = False
 
     @property
     def blocks(self):
@@ -261,7 +288,7 @@ class LitigationTable:
                     column.label,
                     column.kind,
                     column.derived,
-                    False,
+                    self.allows_not_applicable,
                     column_path=self.block_path(block),
                 )
 
@@ -288,6 +315,10 @@ class TextSection:
     code: str
     label: str
     heading: bool = True  # False: the text follows its part's heading without a heading of its own
+    optional: bool = False  # a report may leave it empty (the blank rule does not ask for it)
+    carried: bool = False  # a new draft starts with last year's text (it usually stays the same)
+    help: str = ""  # shown under the field in the workspace
+    max_length: int = MAX_SECTION_LENGTH
 
 
 @dataclass(frozen=True)
@@ -306,9 +337,9 @@ class Part:
         return cls(table.code, table.label, table=table)
 
     @classmethod
-    def of_text(cls, code, label, field):
+    def of_text(cls, code, label, field, help=""):
         """A part that is one text, headed by the part's own label."""
-        return cls(code, label, sections=(TextSection(field, label, heading=False),))
+        return cls(code, label, sections=(TextSection(field, label, heading=False, help=help),))
 
 
 @dataclass(frozen=True)
@@ -321,6 +352,9 @@ class Edition:
     preface: TextSection
     parts: tuple
     rules: tuple  # rule ids, see disclosure.checks
+    overview_part: str  # 一、总体情况: its sections state the year (N-year); the preface is edited with it
+    oversight_section: str  # （五）监督保障, where a government reports 考核、评议、责任追究 (N-oversight)
+    fee_section: str  # 六、其他需要报告的事项, where the 信息处理费 is reported (N-fee)
     _cells: dict = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
@@ -363,6 +397,3 @@ class Edition:
         yield self.preface
         for part in self.parts:
             yield from part.sections
-
-    def part_of_table(self, table_code):
-        return next(p for p in self.parts if p.is_table and p.table.code == table_code)

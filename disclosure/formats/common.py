@@ -9,26 +9,54 @@ from .base import (
     LitigationTable,
     Part,
     Row,
+    Stock,
     TextSection,
 )
 
-PREFACE = TextSection("preface", "前言", heading=False)
+PREFACE = TextSection(
+    "preface",
+    "前言",
+    heading=False,
+    optional=True,
+    carried=True,
+    help="编制依据、报告期（1月1日至12月31日）、联系地址和电话等；可选。",
+)
 
 OVERVIEW = Part(
     "overview",
     "一、总体情况",
     sections=(
         # The lead paragraph most reports put under 一 before its first sub-topic.
-        TextSection("overview_summary", "总体情况概述", heading=False),
+        TextSection(
+            "overview_summary",
+            "总体情况概述",
+            heading=False,
+            optional=True,
+            help="“一、总体情况”开头的概述段落；可选。",
+        ),
         TextSection("overview_proactive", "（一）主动公开"),
         TextSection("overview_on_request", "（二）依申请公开"),
         TextSection("overview_management", "（三）政府信息管理"),
         TextSection("overview_platform", "（四）政府信息公开平台建设"),
-        TextSection("overview_oversight", "（五）监督保障"),
+        TextSection(
+            "overview_oversight", "（五）监督保障", help="人民政府还应报告工作考核、社会评议和责任追究结果情况。"
+        ),
     ),
 )
 PROBLEMS = Part.of_text("problems", "五、存在的主要问题及改进情况", "problems")
-OTHER = Part.of_text("other", "六、其他需要报告的事项", "other_matters")
+OTHER = Part.of_text(
+    "other",
+    "六、其他需要报告的事项",
+    "other_matters",
+    help="说明是否收取信息处理费、收取多少；没有需要报告的事项写“无。”",
+)
+
+# What the rules read from the narrative, the same in both editions (see Edition).
+NARRATIVE_ROLES = {
+    "overview_part": OVERVIEW.code,
+    "oversight_section": "overview_oversight",
+    "fee_section": OTHER.sections[0].code,
+}
 
 PROACTIVE_LABEL = "二、主动公开政府信息情况"
 CONTENT_LABEL = "信息内容"
@@ -95,7 +123,7 @@ NOT_PROCESSED = Row(
 OTHER_HANDLING_LABEL = "（六）其他处理"
 
 
-def application_table(other_handling):
+def application_table(other_handling, fee_lapsed_row=""):
     """Table 三 with the edition's （六）其他处理 row (a leaf in 2019, three sub-rows in 2021)."""
     results = Row(
         "results",
@@ -126,6 +154,7 @@ def application_table(other_handling):
         results_row="results",
         results_total_row="results_total",
         carried_forward_row="carried_forward",
+        fee_lapsed_row=fee_lapsed_row,
     )
 
 
@@ -172,6 +201,7 @@ __all__ = [
     "CellKind",
     "Column",
     "LITIGATION_TABLE",
+    "NARRATIVE_ROLES",
     "OTHER",
     "OTHER_HANDLING_LABEL",
     "OVERVIEW",
@@ -179,6 +209,7 @@ __all__ = [
     "PROACTIVE_LABEL",
     "PROBLEMS",
     "Row",
+    "Stock",
     "application_table",
     "article20",
 ]

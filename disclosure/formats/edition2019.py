@@ -5,6 +5,7 @@ from .common import (
     COMMON_RULES,
     CONTENT_LABEL,
     LITIGATION_TABLE,
+    NARRATIVE_ROLES,
     OTHER,
     OTHER_HANDLING_LABEL,
     OVERVIEW,
@@ -80,4 +81,5 @@ EDITION = Edition(
         OTHER,
     ),
     rules=COMMON_RULES,
+    **NARRATIVE_ROLES,
 )

@@ -5,6 +5,7 @@ from .common import (
     COMMON_RULES,
     CONTENT_LABEL,
     LITIGATION_TABLE,
+    NARRATIVE_ROLES,
     OTHER,
     OTHER_HANDLING_LABEL,
     OVERVIEW,
@@ -14,6 +15,7 @@ from .common import (
     CellKind,
     Column,
     Row,
+    Stock,
     application_table,
     article20,
 )
@@ -45,6 +47,7 @@ PROACTIVE_TABLE = DisclosureTable(
             (Row("fees", "行政事业性收费"),),
         ),
     ),
+    stock=Stock(made="made", repealed="repealed", in_force="in_force"),
 )
 
 OTHER_HANDLING = Row(
@@ -67,10 +70,11 @@ EDITION = Edition(
     parts=(
         OVERVIEW,
         Part.of_table(PROACTIVE_TABLE),
-        Part.of_table(application_table(OTHER_HANDLING)),
+        Part.of_table(application_table(OTHER_HANDLING, fee_lapsed_row="other_no_fee")),
         Part.of_table(LITIGATION_TABLE),
         PROBLEMS,
         OTHER,
     ),
     rules=(*COMMON_RULES, "X-stock"),
+    **NARRATIVE_ROLES,
 )

@@ -1,11 +1,29 @@
 """Cell values: parsing what people type, and computing the derived totals.
 
 A value is a ``Decimal``, ``None`` (blank: not yet filled) or ``NOT_APPLICABLE`` ("/").
+
+What counts as a number is one grammar, ``NUMBER_PATTERN``, written so that Python's ``re`` and the
+browser's ``RegExp`` read it alike: the workspace renders it into the page and ``grid.js`` parses the live
+totals with it, so the browser and the server cannot disagree on what is a number. A number is:
+surrounding spaces (half- or full-width), an optional leading minus, digits (half- or full-width), either
+plain (1234) or grouped in threes by commas (1,234 / 1，234), and optionally a decimal point with digits.
+Whether the cell admits a minus (2019's 本年增/减 only) or decimals (money only) is the cell's kind, checked
+after the grammar, so that the message can say which. Everything else — 1e3, .5, 1_000, +5, Arabic-Indic
+digits — is not a number.
 """
 
-from decimal import Decimal, InvalidOperation
+import math
+import re
+from decimal import Decimal
 
 from .base import MAX_CELL_VALUE, NOT_APPLICABLE, CellKind
+
+_DIGIT = "[0-9０-９]"
+_SPACE = "[ \u3000]*"
+NUMBER_PATTERN = f"^{_SPACE}-?(?:{_DIGIT}{{1,3}}(?:[,，]{_DIGIT}{{3}})+|{_DIGIT}+)(?:\\.{_DIGIT}+)?{_SPACE}$"
+NUMBER = re.compile(NUMBER_PATTERN)
+NOT_APPLICABLE_SPELLINGS = (NOT_APPLICABLE, "／")
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９", "0123456789", ",，")
 
 
 class CellValueError(ValueError):
@@ -13,29 +31,47 @@ class CellValueError(ValueError):
 
 
 def parse_cell(spec, raw):
-    """Turn what was typed (or read from a file) into a cell value, or raise CellValueError in Chinese."""
+    """Turn what was typed (or read from a file) into a cell value, or raise CellValueError in Chinese.
+
+    ``raw`` is text (a form field, a string in a JSON file) or a genuine JSON number (int, or the Decimal
+    or float a JSON parser makes of a fraction); ``None`` and an empty text are blank.
+    """
     if raw is None:
         return None
-    if isinstance(raw, bool):
-        raise CellValueError("应为数字")
     if isinstance(raw, str):
-        raw = raw.strip().replace(",", "").replace("，", "")
-        if raw == "":
-            return None
-        if raw in (NOT_APPLICABLE, "／"):
-            if not spec.allows_not_applicable:
-                raise CellValueError("本表不能填“/”")
-            return NOT_APPLICABLE
-    try:
-        value = Decimal(str(raw))
-    except InvalidOperation:
-        raise CellValueError(f"“{raw}”不是数字") from None
+        return _parse_text(spec, raw)
+    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
+        raise CellValueError("应为数字")
+    return _check_range(spec, _from_number(raw))
+
+
+def _parse_text(spec, raw):
+    text = raw.strip(" \u3000")
+    if text == "":
+        return None
+    if text in NOT_APPLICABLE_SPELLINGS:
+        if not spec.allows_not_applicable:
+            raise CellValueError("本表不能填“/”")
+        return NOT_APPLICABLE
+    if NUMBER.match(raw) is None:
+        raise CellValueError(f"“{text}”不是数字")
+    return _check_range(spec, Decimal(text.translate(_HALF_WIDTH)))
+
+
+def _from_number(raw):
+    if isinstance(raw, int):
+        return Decimal(raw)  # exact, however long; the range check refuses what is too large
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise CellValueError(f"“{raw}”不是数字")
+    value = Decimal(str(raw)) if isinstance(raw, float) else raw
     if not value.is_finite():
         raise CellValueError(f"“{raw}”不是数字")
-    return _check_range(spec, value)
+    return value
 
 
 def _check_range(spec, value):
+    if value == 0:
+        value = abs(value)  # "-0" is 0
     if spec.kind is not CellKind.SIGNED and value < 0:
         raise CellValueError("不能为负数")
     if abs(value) > MAX_CELL_VALUE:

@@ -49,7 +49,11 @@ def _touch():
 
 
 def cached_page(view):
-    """Mark a public view's pages as the same for every visitor: ``PublicPageCacheMiddleware`` keeps them."""
+    """Mark a public view's pages as the same for every visitor: ``PublicPageCacheMiddleware`` keeps them.
+
+    They are kept under their path alone: a marked view must not read the query string (none does), so
+    that ``?anything`` neither changes the page nor makes a new entry in the cache.
+    """
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -75,7 +79,10 @@ class PublicPageCacheMiddleware:
         cacheable = request.method == "GET" and settings.SESSION_COOKIE_NAME not in request.COOKIES
         if not cacheable:
             return self.get_response(request)
-        key = f"public-page:{settings.MEDIA_ROOT}:{generation()}:{request.get_full_path()}"
+        # The Host header is checked before anything is answered (DisallowedHost becomes Django's 400), as
+        # CommonMiddleware would check it for an uncached page.
+        request.get_host()
+        key = f"public-page:{settings.MEDIA_ROOT}:{generation()}:{request.path}"
         cached = cache.get(key)
         if cached is not None:
             content, headers = cached

@@ -83,13 +83,7 @@ class TextPartForm(PartForm):
         super().__init__(*args, **kwargs)
         self.sections = sections
         for section in sections:
-            self.fields[section.code] = forms.CharField(
-                label=section.label,
-                required=False,
-                disabled=disabled,
-                widget=forms.Textarea(attrs={"rows": 6 if section.heading else 4}),
-                help_text=SECTION_HELP.get(section.code, ""),
-            )
+            self.fields[section.code] = section_field(section, disabled)
 
     @classmethod
     def initial_for(cls, sections, report):
@@ -99,27 +93,44 @@ class TextPartForm(PartForm):
         return {section.code: self.cleaned_data[section.code] for section in self.sections}
 
 
-SECTION_HELP = {
-    "preface": "编制依据、报告期（1月1日至12月31日）、联系地址和电话等；可选。",
-    "overview_summary": "“一、总体情况”开头的概述段落；可选。",
-    "overview_oversight": "人民政府还应报告工作考核、社会评议和责任追究结果情况。",
-    "other_matters": "收取信息处理费的应在此说明；没有需要报告的事项写“无。”",
-}
+def section_field(section, disabled):
+    """A narrative section's field, with its help text and its length limit from the edition's description.
+
+    The browser is not told the limit as ``maxlength`` (it would cut a pasted text short without a word); the
+    server refuses an over-long text with a message that says how long it may be.
+    """
+    field = forms.CharField(
+        label=section.label,
+        required=False,
+        disabled=disabled,
+        max_length=section.max_length,
+        widget=forms.Textarea(attrs={"rows": 6 if section.heading else 4}),
+        help_text=section.help,
+        error_messages={"max_length": section_too_long(section, "%(show_value)d")},
+    )
+    field.widget.attrs.pop("maxlength", None)
+    return field
 
 
+def section_too_long(section, length):
+    return f"“{section.label}”太长：最多 {section.max_length} 字，现为 {length} 字"
+
+
+# The length of reasons and explanations is checked by the workflow (actions.required_text), which says
+# what is too long; the forms only carry the text.
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    reason = forms.CharField(label="退回原因", widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CorrectionForm(forms.Form):
     note = forms.CharField(
         label="更正说明",
         widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=2000,
         help_text="说明更正了什么、为什么更正；将随更正后的版本公开",
     )
 
 
 class ExplanationForm(forms.Form):
     finding = forms.CharField(widget=forms.HiddenInput)
-    text = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+    text = forms.CharField(label="说明", widget=forms.Textarea(attrs={"rows": 2}), required=False)

@@ -5,8 +5,6 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from ..checks import OPTIONAL_SECTIONS
-
 EMPTY, IN_PROGRESS, ERRORS, COMPLETE = "empty", "in_progress", "errors", "complete"
 STATE_LABELS = {EMPTY: "未填写", IN_PROGRESS: "填写中", ERRORS: "有错误", COMPLETE: "已完成"}
 
@@ -29,7 +27,7 @@ class PartState:
 def part_sections(report, part):
     """The text sections edited on a part's page: the preface goes with 一、总体情况."""
     edition = report.format
-    if part.code == edition.parts[0].code:
+    if part.code == edition.overview_part:
         return (edition.preface, *part.sections)
     return part.sections
 
@@ -43,7 +41,7 @@ def findings_of_part(report, part, findings):
 
 def part_state(report, part, entered, findings):
     mine = findings_of_part(report, part, findings)
-    errors = [f for f in mine if f.blocking and f.rule != "blank"]
+    errors = [f for f in mine if f.blocking and not f.incomplete]
     warnings = sum(1 for f in mine if not f.blocking)
     if part.is_table:
         specs = [s for s in part.table.cells() if not s.derived]
@@ -52,7 +50,7 @@ def part_state(report, part, entered, findings):
     else:
         sections = part_sections(report, part)
         filled = sum(1 for s in sections if getattr(report, s.code).strip())
-        required_sections = [s for s in sections if s.code not in OPTIONAL_SECTIONS]
+        required_sections = [s for s in sections if not s.optional]
         required = len(required_sections)
         filled_required = sum(1 for s in required_sections if getattr(report, s.code).strip())
     if filled == 0:

@@ -1,12 +1,23 @@
-"""The staff workspace under /workspace/. Every page needs a login; every report page a role there."""
+"""The staff workspace under /workspace/. Every page needs a login; every report page a role there.
 
-from django.urls import path
+Every answer is ``Cache-Control: private, no-store`` (``never_cache``): the pages show drafts and who
+may do what, which no shared cache nor the browser's back button may keep.
+"""
 
+from django.urls import path as django_path
+from django.views.decorators.cache import never_cache
+
+from .. import converters  # noqa: F401  (registers <year:…>)
 from .views import accounts, dashboard, parts, report
 
 app_name = "workspace"
 
-REPORT = "<slug:slug>/<int:year>/"
+REPORT = "<slug:slug>/<year:year>/"
+
+
+def path(route, view, name):
+    return django_path(route, never_cache(view), name=name)
+
 
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from disclosure import actions, workflow
 from disclosure.formats import CellKey, edition_for_year
@@ -27,6 +28,13 @@ def name(row, column, table=T3):
 
 def html(response):
     return response.content.decode()
+
+
+def cell_classes(page, cell_key):
+    """The classes of the table cell (``<td>``) that holds the input of ``cell_key``."""
+    at = page.index(f'name="{cell_key}"')
+    td = page[page.rindex("<td", 0, at) : at]
+    return re.search(r'class="([^"]*)"', td).group(1).split()
 
 
 def table_post(report, table_code, values, **extra):
@@ -51,16 +59,23 @@ def test_it_lists_reports_with_status_and_deadline(people, as_user):
     assert "测试区甲局" in page
     assert "2021年度报告" in page and "草稿" in page
     assert "2022年1月31日" in page  # a 部门: 1月31日 of the next year
-    assert re.search(r"已逾期 \d+ 天|还剩 \d+ 天", page)
+    overdue = (timezone.localdate() - datetime.date(2022, 1, 31)).days
+    assert f"已逾期 {overdue} 天" in page  # a draft of 2021, long past its deadline
 
 
-def test_it_gives_governments_until_march():
-    gov = type("Org", (), {"deadline": lambda self, year: datetime.date(year + 1, 3, 31)})()
+def test_it_gives_governments_until_march(people, as_user):
+    gov, department = people.district, people.a  # a real 人民政府 and a real 部门 (Organization.kind)
     due = deadline_of(gov, 2021, today=datetime.date(2022, 3, 1))
     assert (due.days_left, due.text) == (30, "还剩 30 天")
+    assert deadline_of(department, 2021, today=datetime.date(2022, 3, 1)).text == "已逾期 29 天"
     late = deadline_of(gov, 2021, today=datetime.date(2022, 4, 2))
     assert late.overdue and late.text == "已逾期 2 天"
     assert deadline_of(gov, 2021, "published", today=datetime.date(2023, 1, 1)).text == "已发布"
+    factories.complete_report(gov, 2021)
+    dashboard = html(as_user(people.reviewer_parent).get("/workspace/"))
+    section = dashboard[dashboard.index("测试区人民政府") :]
+    row = section[section.index("2021年度报告") :]
+    assert "2022年3月31日" in row[: row.index("</tr>")]
 
 
 def test_it_offers_to_start_this_years_report(people, as_user):
@@ -86,7 +101,8 @@ def test_it_starts_a_report_with_carried_in_figures(people, as_user):
     assert report.preface == "联系电话：0573-1234567"
     assert "preface" in report.carried_in
     page = html(client.get("/workspace/agency-a/2022/part/applications/"))
-    assert 'class=" carried"' in page or "carried" in page
+    assert "carried" in cell_classes(page, key("carried_in", "natural_person"))  # marked as carried in
+    assert "carried" not in cell_classes(page, key("new", "natural_person"))
     assert "从上年报告带入" in page
     assert "本项从上年报告带入" in html(client.get("/workspace/agency-a/2022/part/overview/"))
 
@@ -114,9 +130,10 @@ def report(people):
 def test_it_shows_a_navigator_with_each_parts_state(people, as_user, report):
     actions.save_content(report, None, texts={"problems": "问题。"})
     page = html(as_user(people.editor_a).get(R))
-    for part in report.format.parts:
-        assert part.label in page
-    assert "未填写" in page and "已完成" in page
+    states = dict(re.findall(r'<a href="[^"]*">([^<]*)</a>\s*<span class="badge state-[a-z_]+">([^<·]*)', page))
+    assert list(states) == [part.label for part in report.format.parts]  # every part, in order, with its state
+    assert states["五、存在的主要问题及改进情况"] == "已完成"
+    assert states["三、收到和处理政府信息公开申请情况"] == "未填写"
 
 
 def test_it_edits_the_overview_with_five_subtopics_and_the_preface(people, as_user, report):

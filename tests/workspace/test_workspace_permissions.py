@@ -70,6 +70,8 @@ def test_it_shows_report_pages_only_to_members(people, as_user, who, url):
 def test_it_needs_login_for_the_general_pages(people, as_user, who, url):
     response = as_user(person(people, who)).get(url)
     assert response.status_code == (302 if who == "anonymous" else 200)
+    if who == "anonymous":
+        assert response.url.startswith("/workspace/login/?next=")
 
 
 @pytest.mark.parametrize("who", WHO)
@@ -77,9 +79,12 @@ def test_it_hides_other_organizations_on_the_dashboard(people, as_user, who):
     factories.complete_report(people.a, 2021)
     factories.complete_report(people.b, 2021)
     response = as_user(person(people, who)).get("/workspace/")
-    if who == "anonymous":
-        return
     html = response.content.decode()
+    if who == "anonymous":
+        assert response.status_code == 302 and response.url.startswith("/workspace/login/?next=")
+        assert "测试区甲局" not in html and "外区乙局" not in html
+        return
+    assert response.status_code == 200
     sees_a = who in ("editor_a", "reviewer_a", "reviewer_parent", "admin")
     sees_b = who in ("editor_b", "admin")
     assert ("测试区甲局" in html) == sees_a
@@ -106,6 +111,8 @@ def test_it_lets_only_the_right_role_move_a_report(people, as_user, who, action)
     before = report.status
     response = as_user(person(people, who)).post(R + url, data)
     assert response.status_code == expected[who]
+    if who == "anonymous":
+        assert response.url.startswith("/workspace/login/?next=")
     report.refresh_from_db()
     assert report.status == (after if expected[who] == 302 and who != "anonymous" else before)
 

@@ -6,7 +6,7 @@ from ._common import get_report
 
 
 class Command(BaseCommand):
-    help = "Write a report as the JSON document to standard output."
+    help = "Write a report as the JSON document to standard output. Exit status 0, or 2 for an unknown report."
 
     def add_arguments(self, parser):
         parser.add_argument("org_slug")

@@ -1,7 +1,7 @@
 """Demo data: 嘉兴市秀洲区人民政府 with three agencies under it, two reports and three accounts.
 
 The reports are JSON documents in ``disclosure/demo/``, loaded through the same import as ``import_report``:
-- 秀洲高新区 2020 (2019 edition), the real published report in ``shared/samples``, text and figures as
+- 秀洲高新区 2020 (2019 edition), the real published report in ``docs/samples``, text and figures as
   published. Its "无" cells are entered as 0 (the agency's word for "none"), and its blank tables 三 and 四
   as 0 too: its text says no applications were received, and no cases are reported anywhere.
 - 嘉兴市秀洲区教育局 2021 (2021 edition): complete and consistent; 规章 is "/" (a 区 bureau makes none).

@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from ... import workflow
 from ...actions import ActionError, EditConflict
 from ...checks import check_report
-from ...formats.values import format_value
+from ...formats.values import NUMBER_PATTERN, format_value
 from ...permissions import get_report_or_404
 from ..forms import TableForm, TextPartForm, cell_name
 from ..grids import input_grid
@@ -59,6 +59,7 @@ def edit_part(request, slug, year, code):
     context.update(part=part, form=form, conflict=conflict, editable=editable)
     context["part_findings"] = findings_of_part(report, part, findings)
     if part.is_table:
+        context["number_pattern"] = NUMBER_PATTERN
         context["grid"] = _grid(report, part, form, entered, context["part_findings"], request.method == "POST")
         return render(request, "workspace/part_table.html", context)
     return render(request, "workspace/part_text.html", context)
@@ -145,7 +146,7 @@ def _conflict(part, report, form, request, stored):
 def _grid(report, part, form, entered, findings, posted):
     marks = {}
     for number, finding in enumerate(findings, 1):
-        if finding.rule == "blank":
+        if finding.incomplete:
             continue
         for key in finding.cells:
             marks.setdefault(key, []).append(number)

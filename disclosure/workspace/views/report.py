@@ -39,8 +39,7 @@ def overview(request, slug, year):
     report, access = get_report_or_404(request, slug, year)
     findings = check_report(report)
     context = report_context(report, access, findings)
-    explained = {e.finding_key: e for e in report.explanations.all()}
-    context["items"] = [(f, explained.get(f.key)) for f in findings]
+    context["items"] = explained_findings(report, findings)
     context["problems"] = workflow.submission_problems(report, findings) if "submit" in context["transitions"] else []
     context["return_form"] = ReturnForm()
     context["correction_form"] = CorrectionForm()
@@ -55,6 +54,10 @@ def start(request, slug, year):
         workflow.start_report(organization, year, request.user)
     except workflow.NotAllowed:
         raise PermissionDenied from None
+    except workflow.ReportExists as error:
+        # A double-click, or a colleague was quicker: the report the editor wanted is there, so go to it.
+        messages.info(request, f"{error}，已为您打开")
+        return redirect("workspace:report", slug, year)
     except (ActionError, UnknownEdition) as error:
         messages.error(request, str(error))
         return redirect("workspace:dashboard")
@@ -80,18 +83,34 @@ def findings(request, slug, year):
     if request.method == "POST":
         if not access.can_edit:
             raise PermissionDenied
-        form = ExplanationForm(request.POST)
-        by_key = {f.key: f for f in found}
-        if form.is_valid() and form.cleaned_data["finding"] in by_key:
-            finding = by_key[form.cleaned_data["finding"]]
-            _act(request, lambda: workflow.explain_warning(report, request.user, finding, form.cleaned_data["text"]))
-        else:
-            messages.error(request, "说明未保存：请填写说明（该警告可能已不存在）")
+        _explain(request, report, found, ExplanationForm(request.POST))
         return redirect("workspace:findings", slug, year)
     context = report_context(report, access, found)
-    explained = {e.finding_key: e for e in report.explanations.select_related("author")}
-    context["items"] = [(f, explained.get(f.key)) for f in found]
+    context["items"] = explained_findings(report, found)
     return render(request, "workspace/findings.html", context)
+
+
+def explained_findings(report, findings):
+    """Each finding with its explanation, if any, and whether that explanation covers the finding's numbers
+    (an explanation written for other numbers is shown as the previous one, to be confirmed again)."""
+    explained = {e.finding_key: e for e in report.explanations.select_related("author")}
+    items = []
+    for f in findings:
+        explanation = explained.get(f.key)
+        items.append((f, explanation, bool(explanation and explanation.covers(f))))
+    return items
+
+
+def _explain(request, report, findings, form):
+    """Save an explanation for the finding the page showed, if it still says the same (the page sends the
+    fingerprint of the finding it showed; a client that sends none explains the finding as it is now)."""
+    finding = next((f for f in findings if form.is_valid() and f.key == form.cleaned_data["finding"]), None)
+    if finding is None:
+        messages.error(request, "说明未保存：该警告已不存在（数据可能已修改）")
+    elif form.cleaned_data["fingerprint"] not in ("", finding.fingerprint):
+        messages.error(request, f"说明未保存：该警告的内容已变化，现为“{finding.message}”，请核对后重新说明")
+    else:
+        _act(request, lambda: workflow.explain_warning(report, request.user, finding, form.cleaned_data["text"]))
 
 
 @login_required

@@ -1,0 +1,372 @@
+"""The production configuration, run as it is deployed: DEBUG=0, collectstatic into the manifest storage,
+gunicorn; a reviewer publishes through the workspace over HTTP and the public downloads are checked.
+
+Runs in the PostgreSQL pass of ``make test`` only (it is a whole server and a fresh database: once is
+enough), and needs pdftotext. The in-process tests below run on both databases: the PDF fetcher under the
+manifest storage, and a rendering failure reaching the reviewer as a Chinese message with nothing published.
+"""
+
+import http.cookies
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.templatetags.static import static
+from weasyprint.urls import FatalURLFetchingError
+
+from disclosure import actions
+from disclosure.formats import edition_for_year
+from disclosure.models import AnnualReport, Membership, Organization, PublishedVersion
+from disclosure.pdf import BASE_URL, StaticOnlyFetcher
+from disclosure.publishing import publish_report
+
+ROOT = Path(__file__).resolve().parents[1]
+ON_POSTGRES = (os.environ.get("DATABASE_URL") or "").startswith(("postgres://", "postgresql://"))
+SECRET_KEY = "prod-test-" + "k" * 20 + "-Zq8!x7pR2vLw9#tB4nM6cY1hD3jF5gS0aE"
+PASSWORD = "prod-test-password-9"
+
+# Made through the project's own functions, in the server's fresh database: a government, one agency, its
+# editor and the government's reviewer, and the agency's 2021 demo report submitted for review.
+SEED = """
+from pathlib import Path
+import disclosure
+from django.contrib.auth import get_user_model
+from disclosure import workflow
+from disclosure.documents import import_document, loads
+from disclosure.models import Membership, Organization
+gov = Organization.objects.create(slug="xiuzhou", name="嘉兴市秀洲区人民政府", kind=Organization.Kind.GOVERNMENT)
+Organization.objects.create(
+    slug="xiuzhou-education", name="嘉兴市秀洲区教育局", kind=Organization.Kind.DEPARTMENT, parent=gov
+)
+demo = Path(disclosure.__file__).parent / "demo" / "xiuzhou-education-2021.json"
+report = import_document(loads(demo.read_text(encoding="utf-8")))[0]
+User = get_user_model()
+editor = User.objects.create_user("editor", password="{password}")
+reviewer = User.objects.create_user("reviewer", password="{password}")
+Membership.objects.create(user=editor, organization=report.organization, role=Membership.Role.EDITOR)
+Membership.objects.create(user=reviewer, organization=gov, role=Membership.Role.REVIEWER)
+report = workflow.submit_report(report, editor)
+print("seeded", report.status)
+"""
+
+
+# ---- the server ------------------------------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fresh_database_url():
+    """A new, empty PostgreSQL database next to the test database; dropped by the caller."""
+    import psycopg
+
+    url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
+    name = f"{url.path.lstrip('/') or 'disclosure'}_gunicorn_{os.getpid()}"
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return url._replace(path=f"/{name}").geturl(), admin, name
+
+
+def drop_database(admin, name):
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def production_env(tmp, database_url):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=SECRET_KEY,
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0",  # plain http on the loopback; behind a proxy in real life
+        DATABASE_URL=database_url,
+        STATIC_ROOT=str(tmp / "static"),
+        MEDIA_ROOT=str(tmp / "media"),
+        # This checkout's code, even when another copy of the package is installed in the environment.
+        PYTHONPATH=python_path(),
+    )
+    return env
+
+
+def python_path():
+    paths = (str(ROOT), *os.environ.get("PYTHONPATH", "").split(os.pathsep))
+    return os.pathsep.join(dict.fromkeys(p for p in paths if p))
+
+
+def manage(env, *args):
+    started = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    print(f"manage.py {args[0]}: {time.monotonic() - started:.1f} s")
+    assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
+    return result.stdout
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("production")
+    database_url, admin, name = fresh_database_url()
+    env = production_env(tmp, database_url)
+    log = open(tmp / "gunicorn.log", "w+")
+    process = None
+    try:
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0")
+        assert "seeded submitted" in manage(env, "shell", "-c", SEED.replace("{password}", PASSWORD))
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "reportsite.wsgi:application", "--bind", f"127.0.0.1:{port}"]
+            + ["--workers", "2", "--timeout", "60", "--chdir", str(ROOT)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        wait_until_serving(base, process, log)
+        yield base
+    finally:
+        if process is not None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        log.close()
+        drop_database(admin, name)
+
+
+def wait_until_serving(base, process, log):
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log.seek(0)
+            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read()}")
+        try:
+            urllib.request.urlopen(base + "/", timeout=2)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.2)
+    log.seek(0)
+    pytest.fail(f"gunicorn did not answer within 20 s:\n{log.read()}")
+
+
+class Browser:
+    """Cookies and CSRF tokens by hand: the production cookies are Secure, which a cookie jar would not send
+    back over the plain http of this test (a TLS-terminating proxy stands in front in real life)."""
+
+    def __init__(self, base):
+        self.base, self.cookies = base, {}
+        self.opener = urllib.request.build_opener(NoRedirect)
+
+    def request(self, path, data=None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(self.base + path, data=body)
+        if self.cookies:
+            request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
+        try:
+            response = self.opener.open(request, timeout=60)
+        except urllib.error.HTTPError as e:
+            response = e
+        for header in response.headers.get_all("Set-Cookie") or []:
+            for name, morsel in http.cookies.SimpleCookie(header).items():
+                self.cookies[name] = morsel.value
+        return response.status, response.headers, response.read()
+
+    def get(self, path):
+        return self.request(path)
+
+    def post(self, path, data=None):
+        """A form's POST with the CSRF token, as the page that holds the form sends it."""
+        return self.request(path, {"csrfmiddlewaretoken": self.cookies["csrftoken"], **(data or {})})
+
+    def follow(self, status, headers, body):
+        while status in (301, 302, 303):
+            status, headers, body = self.get(urllib.parse.urlsplit(headers["Location"]).path)
+        return status, headers, body
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def squeeze(text):
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="runs once per `make test`, in its PostgreSQL pass (a real server)")
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils (pdftotext) is not installed")
+def test_a_reviewer_publishes_through_gunicorn_with_debug_off_and_the_public_downloads_it(server):
+    browser = Browser(server)
+    status, _, page = browser.get("/workspace/login/")
+    assert status == 200 and "csrftoken" in browser.cookies
+    status, headers, _ = browser.post("/workspace/login/", {"username": "reviewer", "password": PASSWORD})
+    assert status == 302 and "sessionid" in browser.cookies, "the reviewer could not log in"
+
+    report_page = "/workspace/xiuzhou-education/2021/"
+    status, headers, page = browser.get(report_page)
+    assert status == 200 and "no-store" in headers["Cache-Control"]
+    assert browser.post(report_page + "approve/")[0] == 302
+    status, _, page = browser.follow(*browser.post(report_page + "publish/"))
+    assert status == 200
+    assert "已发布" in page.decode() and "失败" not in page.decode()
+
+    # The public page links the hashed, collected stylesheet, which WhiteNoise serves.
+    status, _, page = browser.get("/reports/xiuzhou-education/2021/")
+    assert status == 200
+    stylesheet = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', page.decode())
+    assert stylesheet, "no hashed stylesheet: is the manifest storage in use?"
+    assert browser.get(stylesheet.group(1))[0] == 200
+
+    public = Browser(server)
+    status, headers, document = public.get("/reports/xiuzhou-education/2021.json")
+    assert status == 200 and headers["Content-Type"].startswith("application/json")
+    document = json.loads(document)
+    assert document["version"] == 1 and document["status"] == "published"
+    status, headers, csv = public.get("/reports/xiuzhou-education/2021.csv")
+    assert status == 200 and headers["Content-Type"].startswith("text/csv")
+    tables = [part for part in document["parts"] if part.get("rows")]
+    assert tables and all(part["label"] in csv.decode("utf-8-sig") for part in tables)
+    status, headers, pdf = public.get("/reports/xiuzhou-education/2021.pdf")
+    assert status == 200 and pdf.startswith(b"%PDF-")
+
+    text = subprocess.run(["pdftotext", "-raw", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    text = squeeze(text.decode("utf-8"))
+    assert squeeze(document["title"]) in text
+    for label in [part["label"] for part in tables] + [row["label"] for t in tables for row in t["rows"]]:
+        assert squeeze(label) in text, f"the PDF lacks {label!r}"
+
+
+# ---- in process: the fetcher under the manifest storage, and a failed rendering -----------------------------
+
+
+@pytest.fixture
+def manifest_storage(settings, tmp_path):
+    """The production static storage, collected into a temporary STATIC_ROOT (no compression: faster)."""
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    call_command("collectstatic", "--noinput", "-v0")
+    return settings.STATIC_ROOT
+
+
+def test_the_fetcher_serves_the_hashed_names_of_the_manifest_storage(manifest_storage):
+    url = static("print/report-print.css")
+    assert re.search(r"report-print\.[0-9a-f]{12}\.css$", url), url
+    response = StaticOnlyFetcher().fetch(BASE_URL + url.lstrip("/"))
+    assert response.content_type == "text/css" and b"@page" in response.read()
+
+
+@pytest.mark.parametrize("name", ["staticfiles.json", "print/report-print.0123456789ab.css"])
+def test_under_the_manifest_storage_only_names_the_manifest_lists_are_served(manifest_storage, name):
+    """STATIC_ROOT also holds the manifest itself; a made-up hash is no file of ours."""
+    assert (manifest_storage / "staticfiles.json").is_file()
+    with pytest.raises(FatalURLFetchingError):
+        StaticOnlyFetcher().fetch(f"{BASE_URL}static/{name}")
+
+
+@pytest.mark.django_db
+def test_a_report_publishes_under_the_manifest_storage(manifest_storage):
+    report = submitted_report()
+    version = publish_report(report, None, require_approved=False)
+    assert bytes(version.pdf).startswith(b"%PDF-")
+
+
+@pytest.fixture
+def broken_static_files(monkeypatch):
+    """Our print stylesheet cannot be found: WeasyPrint stops with its BaseException."""
+    monkeypatch.setattr("disclosure.pdf.static_file", lambda name: None)
+
+
+FAILED = "生成网页或 PDF 失败，报告未发布"
+
+
+def submitted_report():
+    gov = Organization.objects.create(slug="gov", name="测试区人民政府", kind=Organization.Kind.GOVERNMENT)
+    org = Organization.objects.create(slug="agency", name="测试区甲局", kind=Organization.Kind.DEPARTMENT, parent=gov)
+    report = actions.create_report(org, 2021)
+    edition = edition_for_year(2021)
+    texts = {section.code: "内容。" for section in edition.text_sections()}
+    actions.save_content(report, None, texts=texts, cells={spec.key: Decimal(0) for spec in edition.entered_cells()})
+    AnnualReport.objects.filter(pk=report.pk).update(status=AnnualReport.Status.APPROVED)
+    report.refresh_from_db()
+    return report
+
+
+def assert_nothing_published(report, status=AnnualReport.Status.APPROVED):
+    report.refresh_from_db()
+    assert report.status == status
+    assert not PublishedVersion.objects.filter(report=report).exists()
+
+
+@pytest.mark.django_db
+def test_a_rendering_failure_reaches_the_reviewer_in_the_workspace(client, broken_static_files):
+    report = submitted_report()
+    reviewer = get_user_model().objects.create_user("reviewer")
+    Membership.objects.create(user=reviewer, organization=report.organization, role=Membership.Role.REVIEWER)
+    client.force_login(reviewer)
+    response = client.post(f"/workspace/{report.organization.slug}/{report.year}/publish/", follow=True)
+    assert response.status_code == 200
+    shown = [str(m) for m in response.context["messages"]]
+    assert any(FAILED in m and "静态文件不存在" in m for m in shown), shown
+    assert_nothing_published(report)
+
+
+@pytest.mark.django_db
+def test_a_rendering_failure_reaches_the_admin(admin_client, broken_static_files):
+    report = submitted_report()
+    response = admin_client.post(
+        "/admin/disclosure/annualreport/",
+        {"action": "publish_selected", "_selected_action": [report.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert any(FAILED in str(m) for m in response.context["messages"])
+    assert_nothing_published(report)
+
+
+@pytest.mark.django_db
+def test_a_rendering_failure_stops_publish_report_with_a_message(broken_static_files):
+    report = submitted_report()
+    with pytest.raises(CommandError, match=FAILED):
+        call_command("publish_report", report.organization.slug, str(report.year))
+    assert_nothing_published(report)
+
+
+@pytest.mark.django_db
+def test_a_rendering_failure_stops_render_reports_with_a_message(capsys, monkeypatch):
+    report = submitted_report()
+    version = publish_report(report, None)
+    monkeypatch.setattr("disclosure.pdf.static_file", lambda name: None)
+    with pytest.raises(CommandError, match="1 个版本生成失败"):
+        call_command("render_reports")
+    assert "生成网页或 PDF 失败，该版本保持原样" in capsys.readouterr().err
+    version.refresh_from_db()
+    assert bytes(version.pdf).startswith(b"%PDF-")
