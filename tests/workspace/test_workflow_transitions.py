@@ -86,12 +86,12 @@ STATE_MESSAGES = {
     ("approve", Status.DRAFT): "报告当前状态为“草稿”，不能审核通过",
     ("approve", Status.APPROVED): "报告当前状态为“已审核”，不能审核通过",
     ("approve", Status.PUBLISHED): "报告当前状态为“已发布”，不能审核通过",
-    ("publish", Status.DRAFT): "报告当前状态为“草稿”，不能发布",
-    ("publish", Status.SUBMITTED): "报告当前状态为“待审核”，不能发布",
-    ("publish", Status.PUBLISHED): "报告当前状态为“已发布”，不能发布",
-    ("correct", Status.DRAFT): "报告当前状态为“草稿”，不能更正",
-    ("correct", Status.SUBMITTED): "报告当前状态为“待审核”，不能更正",
-    ("correct", Status.APPROVED): "报告当前状态为“已审核”，不能更正",
+    ("publish", Status.DRAFT): "报告当前状态为“草稿”，不能发布：只有已审核的报告可以发布",
+    ("publish", Status.SUBMITTED): "报告当前状态为“待审核”，不能发布：只有已审核的报告可以发布",
+    ("publish", Status.PUBLISHED): "报告当前状态为“已发布”，不能发布：只有已审核的报告可以发布",
+    ("correct", Status.DRAFT): "报告当前状态为“草稿”，不能更正：只有已发布的报告可以更正",
+    ("correct", Status.SUBMITTED): "报告当前状态为“待审核”，不能更正：只有已发布的报告可以更正",
+    ("correct", Status.APPROVED): "报告当前状态为“已审核”，不能更正：只有已发布的报告可以更正",
 }
 
 
@@ -158,7 +158,7 @@ def test_it_refuses_to_return_a_report_without_a_reason(people, report, reason):
 @pytest.mark.parametrize("note", ["", "  ", None])
 def test_it_refuses_to_reopen_a_published_report_without_a_correction_note(people, report, note):
     report = in_state(report, Status.PUBLISHED)
-    with pytest.raises(ActionError, match="^请填写更正说明：它将随更正后的版本公开$"):
+    with pytest.raises(ActionError, match="^请填写更正说明$"):
         workflow.correct_report(report, people.editor_a, note)
     report.refresh_from_db()
     assert report.status == Status.PUBLISHED
