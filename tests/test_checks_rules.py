@@ -243,3 +243,12 @@ def test_input_for_reads_last_years_report_only_when_asked():
     report = complete_report(org, 2022)
     assert input_for(report).previous is None
     assert input_for(report, with_previous=True).previous.year == 2021
+
+
+def test_a_findings_key_lists_its_cells_or_else_names_its_section():
+    # Stored with each warning's explanation (WarningExplanation.finding_key): changing it orphans them.
+    cells = (key("results_total", "natural_person"), key("granted", "natural_person"))
+    assert Finding("T3-sum", BLOCKING, "m", cells, "problems").key == (
+        "T3-sum:applications.results_total.natural_person,applications.granted.natural_person"
+    )
+    assert Finding("blank", BLOCKING, "m", (), "problems").key == "blank:problems"
