@@ -54,7 +54,14 @@ $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q; \
 $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing
 endef
 
-.PHONY: help system-deps browser-deps venv fonts run test test-sqlite test-postgres pg-up lint clean distclean bench
+.PHONY: help system-deps browser-deps venv fonts run test test-sqlite test-postgres pg-up lint clean distclean bench mutation
+
+# `make mutation`: mutmut workers (one per core is the most this machine takes) and the score (percent of
+# mutants killed) each mutated module must reach.
+MUTATION_CHILDREN ?= 2
+MUTATION_MIN ?= 90
+# Mutant names to run (globs), e.g. MUTATE='disclosure.workflow.*'; empty: every module of only_mutate.
+MUTATE ?=
 
 help:
 	@echo "make run          install dependencies, migrate, load demo data, serve http://127.0.0.1:8000"
@@ -64,6 +71,7 @@ help:
 	@echo "make fonts        cut the PDF's CJK fonts to GB 2312 once (FONT_CACHE_DIR, default var/fonts)"
 	@echo "make browser-deps install chromium for the browser tests"
 	@echo "make bench        publication benchmarks (PDF vs LibreOffice, page rate, render_reports)"
+	@echo "make mutation     mutation testing (mutmut) of the modules in pyproject's [tool.mutmut]; score per module"
 	@echo "make clean        remove caches and build/test output (distclean: also .venv, db, media)"
 
 system-deps:
@@ -135,9 +143,19 @@ bench: system-deps venv fonts
 	@$(call apt_ensure,$(BENCH_PACKAGES))
 	mkdir -p bench/output && bash bench/run.sh 2>&1 | grep -v "^WARNING" | tee bench/output/run.log
 
+# Mutation testing (issue 7 §3): mutmut copies the package into mutants/, mutates the modules listed in
+# pyproject's [tool.mutmut] only_mutate, runs the fast tests listed there against each mutant (SQLite), then
+# prints killed/survived per module and fails below MUTATION_MIN percent (MUTATE='disclosure.checks.*' runs
+# one module). Starts afresh each time, so the
+# score always reflects the current code and tests. `$(VENV)/bin/mutmut show NAME` prints a survivor's diff.
+mutation: venv
+	rm -rf mutants
+	env -u DATABASE_URL $(VENV)/bin/mutmut run --max-children $(MUTATION_CHILDREN) $(foreach m,$(MUTATE),'$(m)') | tr '\r' '\n' | grep -Ev ' (Generating mutants|Running [a-z ]+|[0-9]+/[0-9]+  .*)$$'
+	$(VPY) scripts/mutation_score.py --min $(MUTATION_MIN)
+
 clean:
 	find . -path ./$(VENV) -prune -o -type d -name __pycache__ -exec rm -rf {} +
-	rm -rf .pytest_cache .ruff_cache *.egg-info build dist staticfiles test-output
+	rm -rf .pytest_cache .ruff_cache *.egg-info build dist staticfiles test-output mutants
 
 distclean: clean
 	rm -rf $(VENV) db.sqlite3 media var

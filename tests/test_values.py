@@ -54,6 +54,8 @@ def test_it_accepts(spec, raw, expected):
     "spec, raw, message",
     [
         (COUNT, "abc", "“abc”不是数字"),
+        (COUNT, "X", "“X”不是数字"),  # only spaces are stripped, never letters
+        (COUNT, "X5X", "“X5X”不是数字"),
         (COUNT, "-1", "不能为负数"),
         (COUNT, "-０.5", "不能为负数"),
         (TABLE2_COUNT, "-1", "不能为负数"),
