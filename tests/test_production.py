@@ -296,7 +296,7 @@ def test_under_the_manifest_storage_only_names_the_manifest_lists_are_served(man
 def test_a_report_publishes_under_the_manifest_storage(manifest_storage):
     report = submitted_report()
     version = publish_report(report, None, require_approved=False)
-    assert bytes(version.pdf).startswith(b"%PDF-")
+    assert version.pdf.read().startswith(b"%PDF-")
 
 
 @pytest.fixture
@@ -305,7 +305,7 @@ def broken_static_files(monkeypatch):
     monkeypatch.setattr("disclosure.pdf.static_file", lambda name: None)
 
 
-FAILED = "生成网页或 PDF 失败，报告未发布"
+FAILED = "生成网页、PDF 或 Word 文件失败"
 
 
 def submitted_report():
@@ -320,14 +320,18 @@ def submitted_report():
     return report
 
 
-def assert_nothing_published(report, status=AnnualReport.Status.APPROVED):
+def assert_published_but_failed(report):
+    """The freeze stands (the version number is taken, the history says published); the version's rendering
+    failed with the reason, and nothing of it is public."""
     report.refresh_from_db()
-    assert report.status == status
-    assert not PublishedVersion.objects.filter(report=report).exists()
+    assert report.status == AnnualReport.Status.PUBLISHED
+    version = PublishedVersion.objects.get(report=report)
+    assert version.render_state == "failed" and "静态文件不存在" in version.render_error
+    assert not version.pdf and not PublishedVersion.objects.filter(render_state="ready").exists()
 
 
 @pytest.mark.django_db
-def test_a_rendering_failure_reaches_the_reviewer_in_the_workspace(client, broken_static_files):
+def test_a_rendering_failure_reaches_the_reviewer_in_the_workspace_with_a_retry(client, broken_static_files):
     report = submitted_report()
     reviewer = get_user_model().objects.create_user("reviewer")
     Membership.objects.create(user=reviewer, organization=report.organization, role=Membership.Role.REVIEWER)
@@ -335,8 +339,10 @@ def test_a_rendering_failure_reaches_the_reviewer_in_the_workspace(client, broke
     response = client.post(f"/workspace/{report.organization.slug}/{report.year}/publish/", follow=True)
     assert response.status_code == 200
     shown = [str(m) for m in response.context["messages"]]
-    assert any(FAILED in m and "静态文件不存在" in m for m in shown), shown
-    assert_nothing_published(report)
+    assert any("已发布第1版，但生成失败" in m and "静态文件不存在" in m for m in shown), shown
+    page = response.content.decode()
+    assert "失败" in page and "retry-render/" in page and "重试" in page
+    assert_published_but_failed(report)
 
 
 @pytest.mark.django_db
@@ -349,24 +355,25 @@ def test_a_rendering_failure_reaches_the_admin(admin_client, broken_static_files
     )
     assert response.status_code == 200
     assert any(FAILED in str(m) for m in response.context["messages"])
-    assert_nothing_published(report)
+    assert_published_but_failed(report)
 
 
 @pytest.mark.django_db
 def test_a_rendering_failure_stops_publish_report_with_a_message(broken_static_files):
     report = submitted_report()
-    with pytest.raises(CommandError, match=FAILED):
+    with pytest.raises(CommandError, match="第1版生成失败：" + FAILED) as raised:
         call_command("publish_report", report.organization.slug, str(report.year))
-    assert_nothing_published(report)
+    assert raised.value.returncode == 1
+    assert_published_but_failed(report)
 
 
 @pytest.mark.django_db
-def test_a_rendering_failure_stops_render_reports_with_a_message(capsys, monkeypatch):
+def test_a_rendering_failure_stops_render_reports_with_a_message_and_the_version_stays(capsys, monkeypatch):
     report = submitted_report()
     version = publish_report(report, None)
     monkeypatch.setattr("disclosure.pdf.static_file", lambda name: None)
     with pytest.raises(CommandError, match="1 个版本生成失败"):
         call_command("render_reports")
-    assert "生成网页或 PDF 失败，该版本保持原样" in capsys.readouterr().err
+    assert "该版本保持原样" in capsys.readouterr().err
     version.refresh_from_db()
-    assert bytes(version.pdf).startswith(b"%PDF-")
+    assert version.render_state == "ready" and version.pdf.read().startswith(b"%PDF-")

@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 
 TIMEOUT = 60
 
@@ -55,7 +56,17 @@ def cached_page(view):
         response.public_page = True
         return response
 
+    wrapper.cached_public_page = True  # the middleware looks for this before reading the generation
     return wrapper
+
+
+def _is_cached_view(path):
+    """Whether the path goes to a ``cached_page`` view (the URL resolver caches its patterns: cheap)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "cached_public_page", False)
 
 
 class PublicPageCacheMiddleware:
@@ -70,7 +81,11 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        cacheable = request.method == "GET" and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        cacheable = (
+            request.method == "GET"
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and _is_cached_view(request.path_info)
+        )
         if not cacheable:
             return self.get_response(request)
         # The Host header is checked before anything is answered (DisallowedHost becomes Django's 400), as

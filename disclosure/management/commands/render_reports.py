@@ -36,9 +36,9 @@ class Command(BaseCommand):
             return
         failed_results = [(pk, r) for pk, r in zip(ids, results, strict=True) if r.status == "FAILED"]
         changed = sum(1 for r in results if r.status != "FAILED" and r.return_value == "ready")
-        for pk, _ in failed_results:
-            error = PublishedVersion.objects.values_list("render_error", flat=True).get(pk=pk)
-            self.stderr.write(f"版本 {pk}：{error or '生成失败，该版本保持原样'}")
+        for pk, result in failed_results:
+            reason = result.errors[-1].traceback.strip().splitlines()[-1].split(": ", 1)[-1] if result.errors else ""
+            self.stderr.write(f"版本 {pk}：{reason}；该版本保持原样（已发布的文件不变，未发布的版本标为生成失败）")
         summary = f"已重新生成 {len(ids)} 个版本（{changed} 个有变化，{len(failed_results)} 个失败）"
         self.stdout.write(summary)
         if failed_results:
