@@ -95,3 +95,14 @@ def demo(demo_snapshot, db, settings):
     """The demo organizations, reports (both published) and accounts, as ``load_demo`` leaves them."""
     settings.DEBUG = True  # as for load_demo itself: tests may run it again over the demo
     load_rows(demo_snapshot)
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """STATIC_ROOT collected once per session with the production (manifest, compressed) storage, for the
+    tests that start real servers (tests/servers.py)."""
+    from .servers import manage, production_env
+
+    root = tmp_path_factory.mktemp("collected") / "static"
+    manage(production_env(root.parent, "sqlite:///unused.sqlite3", root), "collectstatic", "--noinput", "-v0")
+    return root
