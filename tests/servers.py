@@ -46,7 +46,6 @@ print("seeded", report.status)
 """
 
 
-
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -159,8 +158,6 @@ class Browser:
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
-
-
 
 
 def start_gunicorn(env, log, workers=2):
