@@ -8,8 +8,8 @@ echo "== PDF rendering (WeasyPrint vs LibreOffice and Chromium), 5 runs each"
 ${PYTHON:-.venv/bin/python} bench/pdf_bench.py 5
 echo "== public report page vs a static file of the same size, gunicorn 2 workers, wrk 20 s each"
 bash bench/page_bench.sh
-echo "== render_reports --jobs 2 over 200 published versions"
-.venv/bin/python bench/render_reports_bench.py 200 2
+echo "== publishing 1,000 versions through db_worker with 2 workers (PostgreSQL)"
+.venv/bin/python bench/publish_bench.py 1000 2
 echo "== workspace table 三: page and save server time (median of 20)"
 .venv/bin/python bench/grid_bench.py 20
 echo "== load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -86,8 +86,16 @@ class AnnualReportAdmin(admin.ModelAdmin):
                 version = publish_report(report, request.user)
             except ActionError as e:
                 self.message_user(request, f"{report.title}：{e}", messages.ERROR)
+                continue
+            if version.render_state == version.RenderState.FAILED:
+                failed = f"已发布：{report.title} 第{version.number}版，但生成失败：{version.render_error}"
+                self.message_user(request, failed, messages.ERROR)
             else:
-                self.message_user(request, f"已发布：{report.title} 第{version.number}版", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    f"已发布：{report.title} 第{version.number}版（{version.get_render_state_display()}）",
+                    messages.SUCCESS,
+                )
 
     class Media:
         css = {"all": ["report/report.css"]}
@@ -139,9 +147,13 @@ class AnnualReportAdmin(admin.ModelAdmin):
 
 @admin.register(PublishedVersion)
 class PublishedVersionAdmin(admin.ModelAdmin):
-    list_display = ["report", "number", "published_at", "published_by", "pdf_sha256"]
-    readonly_fields = ["report", "number", "published_at", "published_by", "pdf_sha256", "correction_note"]
-    exclude = ["content", "html", "pdf"]
+    list_display = ["report", "number", "published_at", "published_by", "render_state", "pdf_sha256"]
+    list_filter = ["render_state"]
+    readonly_fields = [
+        *["report", "number", "published_at", "published_by", "correction_note"],
+        *["render_state", "render_error", "rendered_at", "pdf_sha256", "pdf_size", "docx_sha256", "docx_size"],
+    ]
+    exclude = ["content", "content_json", "body", "body_sha256", "pdf", "docx", "render_started_at"]
 
     def has_add_permission(self, request):
         return False

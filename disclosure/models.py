@@ -260,6 +260,7 @@ class ReportEvent(models.Model):
         PUBLISH = "publish", "发布"
         REOPEN = "reopen", "更正"
         EXPLAIN = "explain", "说明警告"
+        RETRY_RENDER = "retry_render", "重新生成"
 
     report = models.ForeignKey(AnnualReport, verbose_name="报告", on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
@@ -311,23 +312,51 @@ class WarningExplanation(models.Model):
         return self.fingerprint == finding.fingerprint
 
 
+def _output_path(version, filename):
+    """Where a rendered file goes in storage. ``filename`` is already the whole deterministic name
+    (``publishing.output_name``): the version's id and a hash of the bytes, so a re-render that changes
+    nothing writes nothing, and a changed file never overwrites the one a visitor may be downloading."""
+    return filename
+
+
 class PublishedVersion(models.Model):
-    """An immutable published version: its content frozen as the JSON document, its outputs rendered once."""
+    """An immutable published version: its content frozen as the JSON document at publication; its outputs
+    (page body, PDF, Word file) rendered afterwards by the ``render_version`` task into storage.
+
+    Only a ``ready`` version is public; while a new version is ``rendering`` (or has ``failed``) the public
+    keeps seeing the previous ready one.
+    """
+
+    class RenderState(models.TextChoices):
+        RENDERING = "rendering", "生成中"
+        READY = "ready", "已完成"
+        FAILED = "failed", "失败"
 
     report = models.ForeignKey(AnnualReport, verbose_name="报告", on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField("版本号")
     content = models.JSONField("内容（JSON 文档）")
     # The document exactly as export_report writes it: PostgreSQL's jsonb does not keep the key order.
     content_json = models.TextField("JSON 文档原文", blank=True)
-    html = models.TextField("HTML")
-    pdf = models.BinaryField("PDF")
-    pdf_sha256 = models.CharField("PDF SHA-256", max_length=64)
     correction_note = models.TextField("更正说明", blank=True)
     published_at = models.DateTimeField("发布时间")
-    rendered_at = models.DateTimeField("生成时间", null=True, blank=True, help_text="网页和 PDF 最近一次生成的时间")
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.SET_NULL
     )
+
+    render_state = models.CharField(
+        "生成状态", max_length=20, choices=RenderState.choices, default=RenderState.RENDERING, db_index=True
+    )
+    render_error = models.TextField("生成失败原因", blank=True)
+    render_started_at = models.DateTimeField("开始生成时间", null=True, blank=True)
+    rendered_at = models.DateTimeField("生成时间", null=True, blank=True, help_text="网页和 PDF 最近一次生成的时间")
+    body = models.FileField("网页正文", upload_to=_output_path, max_length=255, blank=True)
+    body_sha256 = models.CharField("网页正文 SHA-256", max_length=64, blank=True)
+    pdf = models.FileField("PDF", upload_to=_output_path, max_length=255, blank=True)
+    pdf_sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True)
+    pdf_size = models.PositiveBigIntegerField("PDF 字节数", null=True, blank=True)
+    docx = models.FileField("Word 文件", upload_to=_output_path, max_length=255, blank=True)
+    docx_sha256 = models.CharField("Word 文件 SHA-256", max_length=64, blank=True)
+    docx_size = models.PositiveBigIntegerField("Word 文件字节数", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "已发布版本"
@@ -335,6 +364,50 @@ class PublishedVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "number"], name="one_published_version_number"),
         ]
+        indexes = [models.Index(fields=["report", "render_state", "-number"], name="version_ready_newest")]
 
     def __str__(self):
         return f"{self.report} 第{self.number}版"
+
+    @property
+    def is_ready(self):
+        return self.render_state == self.RenderState.READY
+
+
+class PublishedFigure(models.Model):
+    """One figure of a published version (entered or derived), frozen with it: the relational form of the
+    version's tables, for sums across reports (e.g. every agency's 收到申请数 of a year, current versions)."""
+
+    version = models.ForeignKey(
+        PublishedVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="figures"
+    )
+    table = models.CharField("表", max_length=40)
+    row = models.CharField("行", max_length=60)
+    column = models.CharField("列", max_length=60)
+    value = models.DecimalField("数值", max_digits=16, decimal_places=2, null=True, blank=True)
+    not_applicable = models.BooleanField("不适用（/）", default=False)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已发布数字"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "table", "row", "column"], name="one_figure_per_cell"),
+        ]
+        # Sums across reports select one cell of many versions.
+        indexes = [models.Index(fields=["table", "row", "column"], name="figure_by_cell")]
+
+    def __str__(self):
+        return f"{self.version} {self.table}.{self.row}.{self.column}"
+
+
+class PublicationGeneration(models.Model):
+    """One row: a counter raised each time a version becomes ready (or is re-rendered). Every cached public
+    page is keyed by it, so all processes of all servers drop their pages at once (``public/pagecache.py``).
+    Kept in the database, not the cache, so that it is shared whatever cache backend is configured."""
+
+    value = models.PositiveBigIntegerField("代数", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "发布代数"
+
+    def __str__(self):
+        return str(self.value)

@@ -1,99 +1,105 @@
-"""Publishing: freeze an immutable version and make it the current public one; reopen it for a correction.
+"""Publishing: freeze an immutable version; reopen it for a correction; retry a failed rendering.
 
 ``publish_report`` is what the reviewer's action, the admin, ``manage.py publish_report`` and ``load_demo``
-call. The version's content is the JSON document (``documents.export_document``) as of publication; its
-HTML body and PDF are rendered once from that frozen document, before anything is written, so a rendering
-failure leaves no trace but the error. Downloads never re-render; ``rerender_version`` (``render_reports``)
-rebuilds the outputs from the frozen content after a template change, without touching the content.
+call. It is one short transaction that renders nothing: lock the report, check it, take the next version
+number, freeze the JSON document (``documents.export_document``) and the version's figures in relational
+form, record the publication, and queue the ``render_version`` task (``disclosure/tasks.py``), which makes
+the page body, the PDF and the Word file afterwards. The version is public once that task has made it
+``ready``; until then the public keeps seeing the previous ready version (docs/product.md: permalinks).
 """
 
-import hashlib
+import datetime
 import logging
-from dataclasses import dataclass
+from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from weasyprint.urls import FatalURLFetchingError
 
 from .actions import ActionError, record, required_text
 from .checks import BLOCKING
 from .documents import dumps, export_document
-from .models import AnnualReport, PublishedVersion, ReportEvent
-from .pdf import render_pdf
-from .public import pagecache
-from .rendering import render_body, render_print_html
+from .formats import NOT_APPLICABLE
+from .models import AnnualReport, PublishedFigure, PublishedVersion, ReportEvent
+from .tasks import renders_in_process, schedule_render
 
 logger = logging.getLogger(__name__)
 
-
-@dataclass(frozen=True)
-class Outputs:
-    html: str
-    pdf: bytes
-
-    @property
-    def pdf_sha256(self):
-        return hashlib.sha256(self.pdf).hexdigest()
+State = PublishedVersion.RenderState
 
 
-def render_outputs(document, published_at, *, consequence="报告未发布"):
-    """The HTML body and the PDF of a frozen document; ActionError (in Chinese) when rendering fails.
-
-    WeasyPrint's ``FatalURLFetchingError`` is a BaseException: it is caught by name, so that it too
-    reaches the reviewer as a message instead of a bare 500.
-    """
-    try:
-        html = render_body(document)
-        pdf = render_pdf(render_print_html(document, published_at))
-    except (Exception, FatalURLFetchingError) as e:
-        logger.exception("Rendering %s v%s failed", document.get("title"), document.get("version"))
-        raise ActionError(f"生成网页或 PDF 失败，{consequence}：{type(e).__name__}: {e}") from e
-    return Outputs(html, pdf)
-
-
-def publish_report(report, actor, *, require_approved=True):
-    """Publish the report as version N+1. Returns the PublishedVersion.
+def publish_report(report, actor, *, require_approved=True, published_at=None):
+    """Publish the report as version N+1 and queue its rendering. Returns the PublishedVersion.
 
     ``require_approved=False`` is for the demo data and the admin, which publish a report that has not
     gone through the review in the workspace; a report with blocking findings is never published. This is
     the one place where the report row is locked and its state checked for a publication (the workspace's
-    ``workflow.publish`` checks the reviewer's role, then calls this).
+    ``workflow.publish`` checks the reviewer's role, then calls this). ``published_at`` defaults to now; an
+    importer of historical reports gives the date they were first published.
     """
+    in_process = renders_in_process()
     with transaction.atomic():
-        report = AnnualReport.objects.select_for_update().select_related("organization").get(pk=report.pk)
-        _check_publishable(report, require_approved)
-        last = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
-        from_status, number = report.status, last + 1
-        report.status, report.version = AnnualReport.Status.PUBLISHED, number
-        if number == 1:
-            report.correction_note = ""
-        document = export_document(report)
-        blocking = [f["message"] for f in document["findings"] if f["severity"] == BLOCKING]
-        if blocking:
-            raise ActionError("报告未通过勾稽关系检查，不能发布：" + "；".join(blocking))
-        published_at = timezone.now()
-        outputs = render_outputs(document, published_at)  # before any write: a failure leaves nothing
-
-        report.save(update_fields=["status", "version", "correction_note", "updated_at"])
-        version = PublishedVersion.objects.create(
-            report=report,
-            number=number,
-            content=document,
-            content_json=dumps(document),
-            html=outputs.html,
-            pdf=outputs.pdf,
-            pdf_sha256=outputs.pdf_sha256,
-            correction_note=report.correction_note,
-            published_at=published_at,
-            rendered_at=published_at,
-            published_by=actor,
-        )
-        message = f"第{number}版" + (f"；更正说明：{report.correction_note}" if number > 1 else "")
-        pagecache.invalidate()
-        record(
-            report, actor, ReportEvent.Action.PUBLISH, from_status=from_status, to_status=report.status, message=message
-        )
+        version = _freeze(report, actor, require_approved, published_at or timezone.now())
+        if not in_process:
+            schedule_render(version.pk)  # its row commits with the version
+    if in_process:
+        schedule_render(version.pk)
+        version.refresh_from_db()
     return version
+
+
+def _freeze(report, actor, require_approved, published_at):
+    report = AnnualReport.objects.select_for_update().select_related("organization").get(pk=report.pk)
+    _check_publishable(report, require_approved)
+    last = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    from_status, number = report.status, last + 1
+    report.status, report.version = AnnualReport.Status.PUBLISHED, number
+    if number == 1:
+        report.correction_note = ""
+    document = export_document(report)
+    blocking = [f["message"] for f in document["findings"] if f["severity"] == BLOCKING]
+    if blocking:
+        raise ActionError("报告未通过勾稽关系检查，不能发布：" + "；".join(blocking))
+    if isinstance(published_at, datetime.datetime) and timezone.is_naive(published_at):
+        published_at = timezone.make_aware(published_at)
+    report.save(update_fields=["status", "version", "correction_note", "updated_at"])
+    version = PublishedVersion.objects.create(
+        report=report,
+        number=number,
+        content=document,
+        content_json=dumps(document),
+        correction_note=report.correction_note,
+        published_at=published_at,
+        published_by=actor,
+        render_state=State.RENDERING,
+    )
+    PublishedFigure.objects.bulk_create(_figures(version, document))
+    message = f"第{number}版" + (f"；更正说明：{report.correction_note}" if number > 1 else "")
+    record(report, actor, ReportEvent.Action.PUBLISH, from_status=from_status, to_status=report.status, message=message)
+    return version
+
+
+def figures_of(document):
+    """(table, row, column, value) of every figure in a frozen document, totals included; blanks left out.
+    The tables are the parts with rows; a part's code is its table's code (disclosure/formats)."""
+    for part in document["parts"]:
+        for row in part.get("rows") or []:
+            for cell in row["cells"]:
+                if cell["value"] is not None:
+                    yield part["code"], row["code"], cell["column"], cell["value"]
+
+
+def _figures(version, document):
+    for table, row, column, value in figures_of(document):
+        not_applicable = value == NOT_APPLICABLE
+        yield PublishedFigure(
+            version=version,
+            table=table,
+            row=row,
+            column=column,
+            value=None if not_applicable else Decimal(str(value)),
+            not_applicable=not_applicable,
+        )
 
 
 def _check_publishable(report, require_approved):
@@ -125,17 +131,46 @@ def reopen_for_correction(report, actor, note):
     return report
 
 
-def rerender_version(version_id):
-    """Render a published version's HTML and PDF again from its frozen content. Returns True if they changed.
+def latest_version(report):
+    return report.versions.order_by("-number").first()
 
-    The content, the JSON text, the number and the publication date stay as they are.
+
+def retry_render(report, actor):
+    """Render the report's newest version again after it failed (the reviewer's 重试). Recorded."""
+    in_process = renders_in_process()
+    with transaction.atomic():
+        version = report.versions.select_for_update().order_by("-number").first()
+        if version is None or version.render_state != State.FAILED:
+            raise ActionError("该报告没有生成失败的版本，无需重试")
+        PublishedVersion.objects.filter(pk=version.pk).update(
+            render_state=State.RENDERING, render_error="", render_started_at=None
+        )
+        record(report, actor, ReportEvent.Action.RETRY_RENDER, message=f"第{version.number}版：{version.render_error}")
+        if not in_process:
+            schedule_render(version.pk)
+    if in_process:
+        schedule_render(version.pk)
+    version.refresh_from_db()
+    return version
+
+
+def requeue_interrupted_renders(older_than=None):
+    """Queue again every version whose rendering started more than ``older_than`` seconds ago
+    (``RENDER_STALE_SECONDS``) and never finished: its worker was killed. Returns their ids.
+
+    Called when a ``db_worker`` starts. Should the first render still be running after all, the two write
+    the same files and the same row: rendering is idempotent.
     """
-    version = PublishedVersion.objects.only("id", "content", "published_at", "pdf_sha256", "html").get(pk=version_id)
-    outputs = render_outputs(version.content, version.published_at, consequence="该版本保持原样")
-    if outputs.pdf_sha256 == version.pdf_sha256 and outputs.html == version.html:
-        return False
-    PublishedVersion.objects.filter(pk=version.pk).update(
-        html=outputs.html, pdf=outputs.pdf, pdf_sha256=outputs.pdf_sha256, rendered_at=timezone.now()
-    )
-    pagecache.invalidate()
-    return True
+    seconds = settings.RENDER_STALE_SECONDS if older_than is None else older_than
+    cutoff = timezone.now() - datetime.timedelta(seconds=seconds)
+    with transaction.atomic():
+        stale = list(
+            PublishedVersion.objects.select_for_update(skip_locked=True)
+            .filter(render_state=State.RENDERING, render_started_at__lte=cutoff)
+            .values_list("pk", flat=True)
+        )
+        PublishedVersion.objects.filter(pk__in=stale).update(render_started_at=None)
+        for pk in stale:
+            logger.warning("Rendering of version %s was interrupted; queued again", pk)
+            schedule_render(pk)
+    return stale

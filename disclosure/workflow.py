@@ -112,10 +112,16 @@ def approve_report(report, actor):
 
 
 def publish(report, actor):
-    """Approved → published, by a reviewer. Locking the row, checking its state, rendering and storing are
-    ``disclosure.publishing``'s, in one transaction shared with the admin and the commands."""
+    """Approved → published, by a reviewer. Locking the row, checking its state, freezing the version and
+    queueing its rendering are ``disclosure.publishing``'s, shared with the admin and the commands."""
     _require_role(report, actor, TRANSITIONS["publish"][2])
     return publishing.publish_report(report, actor)
+
+
+def retry_render(report, actor):
+    """Render the newest version again after its rendering failed; reviewers only, recorded."""
+    _require_role(report, actor, "review")
+    return publishing.retry_render(report, actor)
 
 
 def correct_report(report, actor, note):

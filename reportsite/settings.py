@@ -89,13 +89,16 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "axes",
     "csp",
+    # Before django_tasks_db: disclosure's db_worker (which first re-queues interrupted renders) wins.
     "disclosure.apps.DisclosureConfig",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Public pages for visitors, from a per-process cache emptied at each publication (disclosure/public).
+    # Public pages for visitors, from Django's cache, keyed by the publication generation (disclosure/public).
     "disclosure.public.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -198,8 +201,9 @@ STATIC_URL = "/static/"
 # All assets live in disclosure/static and are found by the app-directories finder (also from a wheel).
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 
-# Published PDFs, pages and JSON are stored in the database; this folder holds the stamp file by which
-# every worker's public page cache learns of a publication (disclosure/public/pagecache.py).
+# Rendered outputs of published versions (page body, PDF, Word file) go through Django's storage API: the
+# local folder MEDIA_ROOT by default, S3-compatible object storage when S3_BUCKET is set (django-storages).
+# The frozen JSON document stays in the database.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "/media/"
 
@@ -207,8 +211,38 @@ MEDIA_URL = "/media/"
 # files, not in git; disclosure/pdf_fonts.py. Installed from the wheel, set it outside site-packages.
 FONT_CACHE_DIR = Path(os.environ.get("FONT_CACHE_DIR") or BASE_DIR / "var" / "fonts")
 
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+# How long a signed download URL handed out by a redirect stays valid.
+SIGNED_URL_SECONDS = int(os.environ.get("SIGNED_URL_SECONDS") or 300)
+# Local storage behind nginx: e.g. "/_media/" makes downloads an X-Accel-Redirect to that internal location
+# (which nginx maps to MEDIA_ROOT) instead of Python streaming the file. Empty: Django sends the file.
+MEDIA_ACCEL_REDIRECT = os.environ.get("MEDIA_ACCEL_REDIRECT", "")
+
+if S3_BUCKET:
+    _endpoint = os.environ.get("S3_ENDPOINT_URL") or None
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": _endpoint,
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            "location": os.environ.get("S3_PREFIX", ""),
+            "default_acl": None,  # private objects; visitors get signed URLs
+            "querystring_auth": True,
+            "querystring_expire": SIGNED_URL_SECONDS,
+            "file_overwrite": True,  # names are content hashes: the same name is the same bytes
+            "signature_version": "s3v4",
+            # Path-style URLs for S3-compatible servers (MinIO, Ceph, moto), virtual-host style on AWS.
+            "addressing_style": "path" if _endpoint else "auto",
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     # Hashed, compressed files in production (needs collectstatic); plain files in development
     # and tests, so that no collectstatic run is needed there.
     "staticfiles": {
@@ -219,6 +253,36 @@ STORAGES = {
         )
     },
 }
+
+# --- Cache --------------------------------------------------------------------------------
+# The public page cache (disclosure/public/pagecache.py). Local memory by default (one per process; the
+# publication generation in the database still empties every process's pages at once); CACHE_URL=redis://…
+# shares the pages between all processes and servers.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: only redis://host:port/db (or rediss://, unix://) works")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Background tasks ---------------------------------------------------------------------
+# Rendering a published version (disclosure/tasks.py) is a task of Django's tasks API (django-tasks backport).
+# TASKS_BACKEND=immediate (default): it runs in the publishing process, right after the freeze — nothing to
+# start in development. TASKS_BACKEND=database: it is queued in the database and run by `manage.py db_worker`.
+_TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND={TASKS_BACKEND!r}: use one of {', '.join(_TASK_BACKENDS)}")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND]}}
+# A render that started this many seconds ago and has not finished is taken for interrupted (its worker was
+# killed): the next `db_worker` to start queues it again.
+RENDER_STALE_SECONDS = int(os.environ.get("RENDER_STALE_SECONDS") or 600)
+# For tests only: every render waits this long first, so that a test can kill a worker in the middle of one.
+RENDER_DELAY_SECONDS = float(os.environ.get("RENDER_DELAY_SECONDS") or 0)
 
 # Fixed here from the environment's DEBUG: pytest-django turns settings.DEBUG off while tests run,
 # and WhiteNoise would then want a collected STATIC_ROOT.

@@ -8,11 +8,14 @@ instead of PDF renders), and they are rolled back with the rest of the test's wr
 """
 
 import io
+import shutil
 from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
+from django.core.cache import cache
 from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
@@ -22,8 +25,11 @@ from disclosure.public import pagecache
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
-    """Keep files written by a test (e.g. published PDFs) out of the real MEDIA_ROOT."""
+    """Keep files written by a test (e.g. published PDFs) out of the real MEDIA_ROOT, and start with an empty
+    page cache: every test's database starts at publication generation 0, so pages cached by an earlier
+    test would otherwise match."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    cache.clear()
     return settings.MEDIA_ROOT
 
 
@@ -81,6 +87,9 @@ def saved_rows(build):
 
 
 def load_rows(path):
+    """Load the rows, and the rendered files they name, which ``saved_rows`` wrote beside them."""
+    if (path.parent / "media").is_dir():
+        shutil.copytree(path.parent / "media", settings.MEDIA_ROOT, dirs_exist_ok=True)
     call_command("loaddata", str(path), verbosity=0)
     pagecache.invalidate()  # as the publications among the rows did
 
@@ -97,3 +106,14 @@ def demo(demo_snapshot, db, settings):
     """The demo organizations, reports (both published) and accounts, as ``load_demo`` leaves them."""
     settings.DEBUG = True  # as for load_demo itself: tests may run it again over the demo
     load_rows(demo_snapshot)
+
+
+@pytest.fixture(scope="session")
+def collected_static(tmp_path_factory):
+    """STATIC_ROOT collected once per session with the production (manifest, compressed) storage, for the
+    tests that start real servers (tests/servers.py)."""
+    from .servers import manage, production_env
+
+    root = tmp_path_factory.mktemp("collected") / "static"
+    manage(production_env(root.parent, "sqlite:///unused.sqlite3", root), "collectstatic", "--noinput", "-v0")
+    return root

@@ -58,7 +58,7 @@ def figures_follow_row_labels(text, document):
 
 @pytest.mark.parametrize("slug,year", DEMO)
 def test_the_pdf_has_every_label_in_order_and_the_figures_in_their_rows(demo, client, output_dir, slug, year):
-    pdf = client.get(f"/reports/{slug}/{year}.pdf").content
+    pdf = client.get(f"/reports/{slug}/{year}.pdf").getvalue()
     version = PublishedVersion.objects.get(report__organization__slug=slug, report__year=year)
     text = pdf_text(pdf, "-raw")
     edition = get_edition(version.content["edition"]["code"])
@@ -72,7 +72,7 @@ def test_the_pdf_has_every_label_in_order_and_the_figures_in_their_rows(demo, cl
 
 
 def test_the_pdf_looks_like_an_official_document(demo, client):
-    pdf = client.get("/reports/xiuzhou-education/2021.pdf").content
+    pdf = client.get("/reports/xiuzhou-education/2021.pdf").getvalue()
     info = run("pdfinfo", "-", input=pdf).decode()
     assert re.search(r"Title:\s+嘉兴市秀洲区教育局2021年度政府信息公开工作年度报告", info)
     assert re.search(r"Author:\s+嘉兴市秀洲区教育局", info)
@@ -93,7 +93,7 @@ def test_the_pdf_looks_like_an_official_document(demo, client):
 
 
 def test_chinese_text_is_in_embedded_subset_fonts(demo, client):
-    pdf = client.get("/reports/xiuzhou-hitech-zone/2020.pdf").content
+    pdf = client.get("/reports/xiuzhou-hitech-zone/2020.pdf").getvalue()
     fonts = run("pdffonts", "-", input=pdf).decode().splitlines()[2:]
     assert fonts
     for line in fonts:
@@ -171,7 +171,7 @@ def test_narrative_markup_is_printed_as_text_and_fetches_nothing(client, monkeyp
     hostile = '见<img src="file:///etc/passwd">和<a href="http://127.0.0.1:1/">链接</a>。'
     actions.save_content(report, None, texts={"other_matters": hostile})
     publish_report(report, None, require_approved=False)
-    text = re.sub(r"\s+", "", pdf_text(client.get("/reports/agency/2021.pdf").content))
+    text = re.sub(r"\s+", "", pdf_text(client.get("/reports/agency/2021.pdf").getvalue()))
     assert '<imgsrc="file:///etc/passwd">' in text and "root:" not in text
     assert refused == []
 

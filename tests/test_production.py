@@ -3,24 +3,15 @@ gunicorn; a reviewer publishes through the workspace over HTTP and the public do
 
 Runs in the PostgreSQL pass of ``make test`` only (it is a whole server and a fresh database: once is
 enough), and needs pdftotext. The in-process tests below run on both databases: the PDF fetcher under the
-manifest storage, and a rendering failure reaching the reviewer as a Chinese message with nothing published.
+manifest storage, and a rendering failure reaching the reviewer as a Chinese message, the version failed and
+nothing of it public.
 """
 
-import http.cookies
 import json
-import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
-import sys
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -34,185 +25,38 @@ from disclosure.models import AnnualReport, Membership, Organization, PublishedV
 from disclosure.pdf import BASE_URL, StaticOnlyFetcher
 from disclosure.publishing import publish_report
 
-ROOT = Path(__file__).resolve().parents[1]
-ON_POSTGRES = (os.environ.get("DATABASE_URL") or "").startswith(("postgres://", "postgresql://"))
-SECRET_KEY = "prod-test-" + "k" * 20 + "-Zq8!x7pR2vLw9#tB4nM6cY1hD3jF5gS0aE"
-PASSWORD = "prod-test-password-9"
-
-# Made through the project's own functions, in the server's fresh database: a government, one agency, its
-# editor and the government's reviewer, and the agency's 2021 demo report submitted for review.
-SEED = """
-from pathlib import Path
-import disclosure
-from django.contrib.auth import get_user_model
-from disclosure import workflow
-from disclosure.documents import import_document, loads
-from disclosure.models import Membership, Organization
-gov = Organization.objects.create(slug="xiuzhou", name="嘉兴市秀洲区人民政府", kind=Organization.Kind.GOVERNMENT)
-Organization.objects.create(
-    slug="xiuzhou-education", name="嘉兴市秀洲区教育局", kind=Organization.Kind.DEPARTMENT, parent=gov
+from .servers import (
+    ON_POSTGRES,
+    PASSWORD,
+    SEED,
+    Browser,
+    drop_database,
+    fresh_database_url,
+    manage,
+    production_env,
+    start_gunicorn,
+    stop,
 )
-demo = Path(disclosure.__file__).parent / "demo" / "xiuzhou-education-2021.json"
-report = import_document(loads(demo.read_text(encoding="utf-8")))[0]
-User = get_user_model()
-editor = User.objects.create_user("editor", password="{password}")
-reviewer = User.objects.create_user("reviewer", password="{password}")
-Membership.objects.create(user=editor, organization=report.organization, role=Membership.Role.EDITOR)
-Membership.objects.create(user=reviewer, organization=gov, role=Membership.Role.REVIEWER)
-report = workflow.submit_report(report, editor)
-print("seeded", report.status)
-"""
-
 
 # ---- the server ------------------------------------------------------------------------------------------
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def fresh_database_url():
-    """A new, empty PostgreSQL database next to the test database; dropped by the caller."""
-    import psycopg
-
-    url = urllib.parse.urlsplit(os.environ["DATABASE_URL"])
-    name = f"{url.path.lstrip('/') or 'disclosure'}_gunicorn_{os.getpid()}"
-    admin = url._replace(path="/postgres").geturl()
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return url._replace(path=f"/{name}").geturl(), admin, name
-
-
-def drop_database(admin, name):
-    import psycopg
-
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def production_env(tmp, database_url):
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST_"))}
-    env.update(
-        DEBUG="0",
-        SECRET_KEY=SECRET_KEY,
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="0",  # plain http on the loopback; behind a proxy in real life
-        DATABASE_URL=database_url,
-        STATIC_ROOT=str(tmp / "static"),
-        MEDIA_ROOT=str(tmp / "media"),
-        # This checkout's code, even when another copy of the package is installed in the environment.
-        PYTHONPATH=python_path(),
-    )
-    return env
-
-
-def python_path():
-    paths = (str(ROOT), *os.environ.get("PYTHONPATH", "").split(os.pathsep))
-    return os.pathsep.join(dict.fromkeys(p for p in paths if p))
-
-
-def manage(env, *args):
-    started = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-    print(f"manage.py {args[0]}: {time.monotonic() - started:.1f} s")
-    assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}\n{result.stderr}"
-    return result.stdout
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
+def server(tmp_path_factory, collected_static):
     tmp = tmp_path_factory.mktemp("production")
     database_url, admin, name = fresh_database_url()
-    env = production_env(tmp, database_url)
+    env = production_env(tmp, database_url, collected_static)
     log = open(tmp / "gunicorn.log", "w+")
     process = None
     try:
         manage(env, "migrate", "--noinput", "-v0")
-        manage(env, "collectstatic", "--noinput", "-v0")
         assert "seeded submitted" in manage(env, "shell", "-c", SEED.replace("{password}", PASSWORD))
-        port = free_port()
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "reportsite.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-            + ["--workers", "2", "--timeout", "60", "--chdir", str(ROOT)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        wait_until_serving(base, process, log)
+        process, base = start_gunicorn(env, log)
         yield base
     finally:
-        if process is not None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop(process)
         log.close()
         drop_database(admin, name)
-
-
-def wait_until_serving(base, process, log):
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log.seek(0)
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read()}")
-        try:
-            urllib.request.urlopen(base + "/", timeout=2)
-            return
-        except urllib.error.HTTPError:
-            return  # it answers
-        except OSError:
-            time.sleep(0.2)
-    log.seek(0)
-    pytest.fail(f"gunicorn did not answer within 20 s:\n{log.read()}")
-
-
-class Browser:
-    """Cookies and CSRF tokens by hand: the production cookies are Secure, which a cookie jar would not send
-    back over the plain http of this test (a TLS-terminating proxy stands in front in real life)."""
-
-    def __init__(self, base):
-        self.base, self.cookies = base, {}
-        self.opener = urllib.request.build_opener(NoRedirect)
-
-    def request(self, path, data=None):
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(self.base + path, data=body)
-        if self.cookies:
-            request.add_header("Cookie", "; ".join(f"{k}={v}" for k, v in self.cookies.items()))
-        try:
-            response = self.opener.open(request, timeout=60)
-        except urllib.error.HTTPError as e:
-            response = e
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in http.cookies.SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        return response.status, response.headers, response.read()
-
-    def get(self, path):
-        return self.request(path)
-
-    def post(self, path, data=None):
-        """A form's POST with the CSRF token, as the page that holds the form sends it."""
-        return self.request(path, {"csrfmiddlewaretoken": self.cookies["csrftoken"], **(data or {})})
-
-    def follow(self, status, headers, body):
-        while status in (301, 302, 303):
-            status, headers, body = self.get(urllib.parse.urlsplit(headers["Location"]).path)
-        return status, headers, body
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
 
 
 def squeeze(text):
@@ -304,7 +148,7 @@ def test_under_the_manifest_storage_only_names_the_manifest_lists_are_served(man
 def test_a_report_publishes_under_the_manifest_storage(manifest_storage):
     report = submitted_report()
     version = publish_report(report, None, require_approved=False)
-    assert bytes(version.pdf).startswith(b"%PDF-")
+    assert version.pdf.read().startswith(b"%PDF-")
 
 
 @pytest.fixture
@@ -315,7 +159,7 @@ def broken_static_files(monkeypatch):
     monkeypatch.setattr("disclosure.pdf._thread.renderer", None, raising=False)
 
 
-FAILED = "生成网页或 PDF 失败，报告未发布"
+FAILED = "生成网页、PDF 或 Word 文件失败"
 
 
 def submitted_report():
@@ -330,14 +174,18 @@ def submitted_report():
     return report
 
 
-def assert_nothing_published(report, status=AnnualReport.Status.APPROVED):
+def assert_published_but_failed(report):
+    """The freeze stands (the version number is taken, the history says published); the version's rendering
+    failed with the reason, and nothing of it is public."""
     report.refresh_from_db()
-    assert report.status == status
-    assert not PublishedVersion.objects.filter(report=report).exists()
+    assert report.status == AnnualReport.Status.PUBLISHED
+    version = PublishedVersion.objects.get(report=report)
+    assert version.render_state == "failed" and "静态文件不存在" in version.render_error
+    assert not version.pdf and not PublishedVersion.objects.filter(render_state="ready").exists()
 
 
 @pytest.mark.django_db
-def test_a_rendering_failure_reaches_the_reviewer_in_the_workspace(client, broken_static_files):
+def test_a_rendering_failure_reaches_the_reviewer_in_the_workspace_with_a_retry(client, broken_static_files):
     report = submitted_report()
     reviewer = get_user_model().objects.create_user("reviewer")
     Membership.objects.create(user=reviewer, organization=report.organization, role=Membership.Role.REVIEWER)
@@ -345,8 +193,10 @@ def test_a_rendering_failure_reaches_the_reviewer_in_the_workspace(client, broke
     response = client.post(f"/workspace/{report.organization.slug}/{report.year}/publish/", follow=True)
     assert response.status_code == 200
     shown = [str(m) for m in response.context["messages"]]
-    assert any(FAILED in m and "静态文件不存在" in m for m in shown), shown
-    assert_nothing_published(report)
+    assert any("已发布第1版，但生成失败" in m and "静态文件不存在" in m for m in shown), shown
+    page = response.content.decode()
+    assert "失败" in page and "retry-render/" in page and "重试" in page
+    assert_published_but_failed(report)
 
 
 @pytest.mark.django_db
@@ -359,25 +209,26 @@ def test_a_rendering_failure_reaches_the_admin(admin_client, broken_static_files
     )
     assert response.status_code == 200
     assert any(FAILED in str(m) for m in response.context["messages"])
-    assert_nothing_published(report)
+    assert_published_but_failed(report)
 
 
 @pytest.mark.django_db
 def test_a_rendering_failure_stops_publish_report_with_a_message(broken_static_files):
     report = submitted_report()
-    with pytest.raises(CommandError, match=FAILED):
+    with pytest.raises(CommandError, match="第1版生成失败：" + FAILED) as raised:
         call_command("publish_report", report.organization.slug, str(report.year))
-    assert_nothing_published(report)
+    assert raised.value.returncode == 1
+    assert_published_but_failed(report)
 
 
 @pytest.mark.django_db
-def test_a_rendering_failure_stops_render_reports_with_a_message(capsys, monkeypatch):
+def test_a_rendering_failure_stops_render_reports_with_a_message_and_the_version_stays(capsys, monkeypatch):
     report = submitted_report()
     version = publish_report(report, None)
     monkeypatch.setattr("disclosure.pdf.static_file", lambda name: None)
     monkeypatch.setattr("disclosure.pdf._thread.renderer", None)
     with pytest.raises(CommandError, match="1 个版本生成失败"):
         call_command("render_reports")
-    assert "生成网页或 PDF 失败，该版本保持原样" in capsys.readouterr().err
+    assert "该版本保持原样" in capsys.readouterr().err
     version.refresh_from_db()
-    assert bytes(version.pdf).startswith(b"%PDF-")
+    assert version.render_state == "ready" and version.pdf.read().startswith(b"%PDF-")

@@ -1,7 +1,10 @@
-"""Publishing a report, correcting it, and re-rendering what was published."""
+"""Publishing a report (the freeze, then the render_version task), correcting it, retrying and re-rendering
+what was published. Tasks run in process here (TASKS_BACKEND=immediate, the default)."""
 
+import datetime
 import hashlib
 import json
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -9,11 +12,17 @@ from django.core.management import CommandError, call_command
 from disclosure.actions import ActionError
 from disclosure.documents import dumps, export_document
 from disclosure.models import AnnualReport, PublishedVersion, ReportEvent
-from disclosure.publishing import publish_report, reopen_for_correction, rerender_version
+from disclosure.public.files import read_text
+from disclosure.publishing import publish_report, reopen_for_correction, retry_render
+from disclosure.tasks import render_version
 
 from . import factories
 
 pytestmark = pytest.mark.django_db
+
+
+def sha(data):
+    return hashlib.sha256(data).hexdigest()
 
 
 def approved(report):
@@ -37,9 +46,12 @@ def test_it_publishes_an_approved_report_as_version_1(report, reviewer):
     report.refresh_from_db()
     assert (report.status, report.version) == (AnnualReport.Status.PUBLISHED, 1)
     assert (version.number, version.published_by, version.correction_note) == (1, reviewer, "")
-    assert bytes(version.pdf).startswith(b"%PDF-")
-    assert version.pdf_sha256 == hashlib.sha256(bytes(version.pdf)).hexdigest()
-    assert report.title in version.html and "<script" not in version.html
+    assert version.render_state == "ready" and version.render_error == ""
+    pdf = version.pdf.read()
+    assert pdf.startswith(b"%PDF-") and (version.pdf_size, version.pdf_sha256) == (len(pdf), sha(pdf))
+    assert f"-{version.pk}-{version.pdf_sha256[:16]}.pdf" in version.pdf.name  # deterministic, by content
+    html = read_text(version.body)
+    assert report.title in html and "<script" not in html and version.body_sha256 == sha(html.encode())
     assert version.content["status"] == "published" and version.content["version"] == 1
     event = report.events.first()
     assert (event.action, event.actor, event.from_status, event.to_status) == (
@@ -83,18 +95,57 @@ def test_a_report_with_blocking_findings_is_never_published(reviewer):
     assert report.status == AnnualReport.Status.DRAFT and not PublishedVersion.objects.exists()
 
 
-def test_a_rendering_failure_publishes_nothing_and_says_why(report, reviewer, monkeypatch):
+@pytest.fixture
+def broken_pdf(monkeypatch):
     def broken(html, **kwargs):
         raise OSError("字体文件无法读取")
 
-    monkeypatch.setattr("disclosure.publishing.render_pdf", broken)
-    events = report.events.count()
-    with pytest.raises(ActionError, match="报告未发布.*字体文件无法读取"):
-        publish_report(report, reviewer)
+    monkeypatch.setattr("disclosure.tasks.render_pdf", broken)
+
+
+def test_a_rendering_failure_leaves_the_version_failed_with_the_reason_and_not_public(
+    report, reviewer, broken_pdf, client
+):
+    version = publish_report(report, reviewer)
     report.refresh_from_db()
-    assert (report.status, report.version) == (AnnualReport.Status.APPROVED, 1)
-    assert not PublishedVersion.objects.exists()
-    assert report.events.count() == events
+    assert (report.status, version.number) == (AnnualReport.Status.PUBLISHED, 1)  # the freeze stands
+    assert version.render_state == "failed" and "字体文件无法读取" in version.render_error
+    assert not version.pdf and not version.body
+    assert client.get("/reports/agency/2021/").status_code == 404
+    assert client.get("/reports/agency/2021.pdf").status_code == 404
+
+
+def test_the_freeze_keeps_the_figures_in_relational_form(report):
+    version = publish_report(report, None)
+    figures = {(f.table, f.row, f.column): f for f in version.figures.all()}
+    cells = [c for part in version.content["parts"] for row in part.get("rows") or [] for c in row["cells"]]
+    assert len(figures) == sum(1 for c in cells if c["value"] is not None) > 0
+    for part in version.content["parts"]:
+        for row in part.get("rows") or []:
+            for cell in row["cells"]:
+                figure = figures.get((part["code"], row["code"], cell["column"]))
+                if cell["value"] == "/":
+                    assert figure.not_applicable and figure.value is None
+                elif cell["value"] is not None:
+                    assert figure.value == Decimal(str(cell["value"]))
+
+
+def test_an_importer_sets_the_publication_date(report):
+    when = datetime.datetime(2022, 1, 28, 10, tzinfo=datetime.UTC)
+    version = publish_report(report, None, published_at=when)
+    assert version.published_at == when and version.content["version"] == 1
+
+
+def test_the_reviewer_retries_a_failed_rendering_and_it_is_recorded(report, reviewer, monkeypatch, broken_pdf):
+    version = publish_report(report, reviewer)
+    assert version.render_state == "failed"
+    monkeypatch.undo()  # the font is back
+    version = retry_render(report, reviewer)
+    assert version.render_state == "ready" and version.pdf.read().startswith(b"%PDF-")
+    event = report.events.first()
+    assert event.action == ReportEvent.Action.RETRY_RENDER and "字体文件无法读取" in event.message
+    with pytest.raises(ActionError, match="没有生成失败的版本"):
+        retry_render(report, reviewer)
 
 
 # ---- corrections --------------------------------------------------------------------------------------
@@ -110,10 +161,10 @@ def test_a_correction_becomes_version_2_with_its_note_and_version_1_stays(report
     second = publish_report(approved(report), reviewer)
     assert (second.number, second.correction_note) == (2, "更正表三中自然人申请数量。")
     assert second.content["version"] == 2 and second.content["correction_note"] == "更正表三中自然人申请数量。"
-    assert "更正说明" in second.html and "更正表三中自然人申请数量。" in second.html
+    assert "更正说明" in read_text(second.body) and "更正表三中自然人申请数量。" in read_text(second.body)
     first.refresh_from_db()
     assert (first.number, first.content["version"], first.correction_note) == (1, 1, "")
-    assert "更正说明" not in first.html
+    assert "更正说明" not in read_text(first.body)
 
 
 def test_a_correction_needs_a_note(report, reviewer):
@@ -142,18 +193,20 @@ def test_only_a_published_report_is_reopened(report, reviewer):
 
 def test_rerendering_changes_no_content_and_is_stable(report):
     version = publish_report(report, None)
-    before = PublishedVersion.objects.values().get(pk=version.pk)
-    assert rerender_version(version.pk) is False  # same templates, same bytes
-    assert PublishedVersion.objects.values().get(pk=version.pk) == before
+    stable = ["content_json", "published_at", "body", "body_sha256", "pdf", "pdf_sha256", "render_state"]
+    before = PublishedVersion.objects.values(*stable).get(pk=version.pk)
+    render_version.call(version.pk)  # same templates: same page and PDF bytes, so the same names
+    assert PublishedVersion.objects.values(*stable).get(pk=version.pk) == before
 
 
 def test_render_reports_rebuilds_outputs_after_a_template_change(report, monkeypatch, capsys):
     version = publish_report(report, None)
-    PublishedVersion.objects.filter(pk=version.pk).update(html="<p>old</p>", pdf=b"old", pdf_sha256="0" * 64)
+    PublishedVersion.objects.filter(pk=version.pk).update(pdf="old.pdf", pdf_sha256="0" * 64)
     call_command("render_reports", "--org", "agency", "--year", str(report.year))
     assert "1 个有变化" in capsys.readouterr().out
     version.refresh_from_db()
-    assert bytes(version.pdf).startswith(b"%PDF") and version.pdf_sha256 == hashlib.sha256(version.pdf).hexdigest()
+    pdf = version.pdf.read()
+    assert pdf.startswith(b"%PDF") and version.pdf_sha256 == sha(pdf)
     assert json.loads(version.content_json) == version.content and version.published_at <= version.rendered_at
 
 

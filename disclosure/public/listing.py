@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from ..models import Organization, PublishedVersion
 
+READY = PublishedVersion.RenderState.READY  # only versions whose rendering is ready are public
+
 
 def organization_tree(organizations):
     """[{"organization", "children": [...]}] from a flat list, roots first, names in order."""
@@ -39,7 +41,7 @@ def _status(deadline, first):
 def organization_reports(org):
     """The organization's published reports, newest year first."""
     rows = (
-        PublishedVersion.objects.filter(report__organization=org)
+        PublishedVersion.objects.filter(report__organization=org, render_state=READY)
         .order_by()
         .values("report_id", "report__year", "number", "published_at")
     )
@@ -53,7 +55,7 @@ def organization_reports(org):
 def year_reports(year):
     """Every organization (in tree order) with its report for the year: published or not, when, on time."""
     versions = (
-        PublishedVersion.objects.filter(report__year=year)
+        PublishedVersion.objects.filter(report__year=year, render_state=READY)
         .order_by()
         .values("report_id", "report__organization_id", "number", "published_at")
     )

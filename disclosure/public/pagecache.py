@@ -1,51 +1,46 @@
-"""A per-process cache of the public pages, emptied everywhere at once when something is published.
+"""The public pages, kept in Django's cache and dropped everywhere at once when a version becomes public.
 
-Public pages change only when a version is published or re-rendered. Each of those touches a stamp file in
-MEDIA_ROOT (shared by all worker processes of a server); a page is cached under the stamp's modification
-time, so every process sees a publication at its next request, with a stat() call as the only cost. Pages
-are also dropped after ``TIMEOUT`` seconds, which bounds how long an edit made in the admin (an
-organization renamed, say) takes to show. Only visitors' pages are cached (requests without a session
-cookie): a signed-in user's page may carry things of their own.
+Public pages change only when a version becomes ready (published and rendered) or is re-rendered. Each of
+those raises the publication generation, a counter in the database (``PublicationGeneration``), in the same
+transaction that makes the change; a page is cached under the generation it was read at, so every process of
+every server sees the change at its next request. The generation lives in the database rather than in the
+cache so that it is shared even with the default per-process local-memory cache, and also reaches a web
+process when a separate worker process did the rendering. With ``CACHE_URL=redis://…`` the pages themselves
+are shared by all servers too. Pages are also dropped after ``TIMEOUT`` seconds, which bounds how long an
+edit made in the admin (an organization renamed, say) takes to show. Only visitors' pages are cached
+(requests without a session cookie): a signed-in user's page may carry things of their own.
 """
 
 import functools
-import os
-import time
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 
 TIMEOUT = 60
-STAMP_NAME = ".public-pages-stamp"
-
-
-def _stamp_path():
-    return Path(settings.MEDIA_ROOT) / STAMP_NAME
 
 
 def generation():
-    try:
-        return os.stat(_stamp_path()).st_mtime_ns
-    except FileNotFoundError:
-        return 0
+    from ..models import PublicationGeneration
+
+    return PublicationGeneration.objects.filter(pk=1).values_list("value", flat=True).first() or 0
 
 
 def invalidate():
-    """Drop every cached public page, in every process: now, and again when the transaction commits (so
-    that no process caches, between the two, a page read before the commit)."""
-    _touch()
-    transaction.on_commit(_touch)
+    """Drop every cached public page, in every process of every server. Call it in the transaction that
+    makes the change: the new generation becomes visible with the change itself."""
+    from ..models import PublicationGeneration
 
-
-def _touch():
-    path = _stamp_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch()
-    now = time.time_ns()
-    os.utime(path, ns=(now, now))
+    if PublicationGeneration.objects.filter(pk=1).update(value=F("value") + 1):
+        return
+    try:
+        with transaction.atomic():  # a savepoint: losing the race to create the row leaves the caller's intact
+            PublicationGeneration.objects.create(pk=1, value=1)
+    except IntegrityError:
+        PublicationGeneration.objects.filter(pk=1).update(value=F("value") + 1)
 
 
 def cached_page(view):
@@ -61,7 +56,17 @@ def cached_page(view):
         response.public_page = True
         return response
 
+    wrapper.cached_public_page = True  # the middleware looks for this before reading the generation
     return wrapper
+
+
+def _is_cached_view(path):
+    """Whether the path goes to a ``cached_page`` view (the URL resolver caches its patterns: cheap)."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return getattr(match.func, "cached_public_page", False)
 
 
 class PublicPageCacheMiddleware:
@@ -76,13 +81,17 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        cacheable = request.method == "GET" and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        cacheable = (
+            request.method == "GET"
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and _is_cached_view(request.path_info)
+        )
         if not cacheable:
             return self.get_response(request)
         # The Host header is checked before anything is answered (DisallowedHost becomes Django's 400), as
         # CommonMiddleware would check it for an uncached page.
         request.get_host()
-        key = f"public-page:{settings.MEDIA_ROOT}:{generation()}:{request.path}"
+        key = f"public-page:{generation()}:{request.path}"
         cached = cache.get(key)
         if cached is not None:
             content, headers = cached

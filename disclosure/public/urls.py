@@ -9,7 +9,7 @@ app_name = "public"
 
 
 class DownloadFormat:
-    regex = "pdf|json|csv"
+    regex = "pdf|docx|json|csv"
 
     def to_python(self, value):
         return value

@@ -1,13 +1,17 @@
 """The public site: published versions only, no login. Anything unpublished or unknown is 404.
 
-The page of a report wraps the body stored at publication; downloads serve the stored files. Nothing is
-rendered again on a request, so these views are a query or two and a small template each, and the pages
-are kept (``pagecache``) until the next publication.
+A version is public once its rendering is ready (``PublishedVersion.RenderState``): the report's URLs show
+its newest ready version, so the previous one stays while a new one renders, and ``/vN/`` of a version that
+is not ready is 404 like an unknown one. The page of a report wraps the body rendered into storage;
+downloads are sent by the storage (``files.serve``), never read from the database. Nothing is rendered on a
+request, so these views are a query or two and a small template each, and the pages are kept
+(``pagecache``) until the next version becomes ready.
 """
 
 import hashlib
 import json
 
+from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -16,6 +20,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from ..models import Organization, PublishedVersion
+from . import files
 from .listing import organization_reports, organization_tree, year_reports
 from .opendata import document_csv
 from .pagecache import cached_page
@@ -24,17 +29,20 @@ CURRENT_MAX_AGE = 300  # the current version may be replaced by a correction
 VERSION_MAX_AGE = 365 * 24 * 3600  # a numbered version never changes
 
 RECENT = 10
+READY = PublishedVersion.RenderState.READY
 
 
 @require_safe
 @cached_page
 def home(request):
     recent = (
-        PublishedVersion.objects.select_related("report__organization")
-        .only("number", "published_at", "report__year", "report__organization__name", "report__organization__slug")
+        PublishedVersion.objects.filter(render_state=READY)
+        .select_related("report__organization")
+        .only(*["number", "published_at", "report__year", "report__organization__name", "report__organization__slug"])
         .order_by("-published_at", "-id")[:RECENT]
     )
-    years = PublishedVersion.objects.values_list("report__year", flat=True).order_by("-report__year").distinct()
+    ready = PublishedVersion.objects.filter(render_state=READY)
+    years = ready.values_list("report__year", flat=True).order_by("-report__year").distinct()
     context = {"recent": recent, "tree": organization_tree(list(Organization.objects.all())), "years": list(years)}
     return _short_cache(render(request, "public/home.html", context))
 
@@ -61,11 +69,11 @@ def year(request, year):
 
 
 def _versions(slug, year):
-    """The published versions of a report, newest first, as light rows; 404 when there is none."""
+    """The public (ready) versions of a report, newest first, as light rows; 404 when there is none."""
     rows = list(
-        PublishedVersion.objects.filter(report__organization__slug=slug, report__year=year)
+        PublishedVersion.objects.filter(report__organization__slug=slug, report__year=year, render_state=READY)
         .order_by("-number")
-        .values("id", "number", "published_at", "pdf_sha256", "rendered_at")
+        .values("id", "number", "published_at", "pdf_sha256", "docx_sha256", "rendered_at")
     )
     if not rows:
         raise Http404
@@ -94,8 +102,9 @@ def _render_report(request, versions, chosen, number):
         PublishedVersion.objects.select_related("report__organization")
         .only(
             "number",
-            "html",
+            "body",
             "pdf_sha256",
+            "docx_sha256",
             "correction_note",
             "published_at",
             "report__year",
@@ -106,6 +115,7 @@ def _render_report(request, versions, chosen, number):
     )
     context = {
         "version": version,
+        "body": files.read_text(version.body),
         "report": version.report,
         "organization": version.report.organization,
         "versions": versions,
@@ -123,28 +133,37 @@ def _render_report(request, versions, chosen, number):
 @require_safe
 def download(request, slug, year, fmt, number=None):
     chosen = _pick(_versions(slug, year), number)
-    if fmt == "pdf":
-        etag, body = f'"{chosen["pdf_sha256"]}"', None
+    if fmt in STORED:
+        if not chosen[f"{fmt}_sha256"]:
+            raise Http404  # rendered before this output existed; `render_reports` adds it
+        etag, body = f'"{chosen[f"{fmt}_sha256"]}"', None
     else:
         text = PublishedVersion.objects.values_list("content_json", flat=True).get(pk=chosen["id"])
         body = (text if fmt == "json" else document_csv(json.loads(text))).encode("utf-8")
         etag = f'"{hashlib.sha256(body).hexdigest()}"'
-    response = get_conditional_response(request, etag=etag)
-    if response is None:
-        if body is None:
-            body = bytes(PublishedVersion.objects.values_list("pdf", flat=True).get(pk=chosen["id"]))
+    filename = f"{slug}-{year}-v{chosen['number']}.{fmt}"
+    response = get_conditional_response(request, etag=etag)  # a 304 reads no file
+    if response is None and body is None:
+        stored = getattr(PublishedVersion.objects.only(fmt).get(pk=chosen["id"]), fmt)
+        response = files.serve(stored, filename=filename, content_type=CONTENT_TYPES[fmt], attachment=fmt == "docx")
+    elif response is None:
         response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
-        filename = f"{slug}-{year}-v{chosen['number']}.{fmt}"
         response["Content-Disposition"] = content_disposition_header(fmt == "csv", filename)
     response["ETag"] = etag
+    if getattr(response, "signed_redirect", False):
+        # The signed URL expires: no cache may keep the redirect longer than half its life.
+        response["Cache-Control"] = f"public, max-age={min(CURRENT_MAX_AGE, settings.SIGNED_URL_SECONDS // 2)}"
+        return response
     if number is None:
         return _short_cache(response)
     response["Cache-Control"] = f"public, max-age={VERSION_MAX_AGE}, immutable"
     return response
 
 
+STORED = ("pdf", "docx")  # rendered files in storage; json and csv come from the frozen document
 CONTENT_TYPES = {
     "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "json": "application/json; charset=utf-8",
     "csv": "text/csv; charset=utf-8",
 }

@@ -37,4 +37,5 @@ urlpatterns = [
     path(REPORT + "approve/", report.approve, name="approve"),
     path(REPORT + "publish/", report.publish, name="publish"),
     path(REPORT + "correct/", report.correct, name="correct"),
+    path(REPORT + "retry-render/", report.retry_render, name="retry_render"),
 ]

@@ -1,68 +1,45 @@
-"""Render the stored page bodies and PDFs of published versions again, e.g. after a template change.
+"""Queue the rendering of published versions again, e.g. after a template change, or to retry failures.
 
-The content of every version (its JSON document, number and publication date) stays as it is; only the
-HTML and the PDF (and so the PDF's hash) may change. ``--jobs N`` renders in N processes.
+Each selected version gets a ``render_version`` task (disclosure/tasks.py): with ``TASKS_BACKEND=database``
+the ``db_worker`` processes render them, as many at once as there are workers; with the immediate backend
+they are rendered here, one after the other. The content of every version (its JSON document, number and
+publication date) stays as it is; only the rendered files (and so their hashes) may change. A ready version
+stays public with its previous files until the new ones are written.
 """
 
-import time
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
-
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connections
 
-from disclosure.actions import ActionError
 from disclosure.models import PublishedVersion
-from disclosure.publishing import rerender_version
-
-
-def _rerender(version_id):
-    try:
-        return version_id, rerender_version(version_id), ""
-    except ActionError as e:
-        return version_id, False, str(e)
-
-
-def _child_init():
-    # A forked process must not share its parent's database connections.
-    for conn in connections.all(initialized_only=True):
-        conn.inc_thread_sharing()
-        conn.close()
-        conn.dec_thread_sharing()
+from disclosure.tasks import render_version, renders_in_process
 
 
 class Command(BaseCommand):
-    help = "Re-render the stored HTML and PDF of published versions (content unchanged), in parallel processes."
+    help = "Queue every (selected) published version for rendering (page, PDF, Word file); content unchanged."
 
     def add_arguments(self, parser):
         parser.add_argument("--org", help="only this organization (slug)")
         parser.add_argument("--year", type=int, help="only this year")
-        parser.add_argument("--jobs", type=int, default=1, help="processes to render in (default 1)")
+        parser.add_argument("--failed", action="store_true", help="only versions whose rendering failed")
 
-    def handle(self, org=None, year=None, jobs=1, **options):
-        if jobs < 1:
-            raise CommandError("--jobs 至少为 1")
+    def handle(self, org=None, year=None, failed=False, **options):
         versions = PublishedVersion.objects.order_by("id")
         if org:
             versions = versions.filter(report__organization__slug=org)
         if year:
             versions = versions.filter(report__year=year)
-        ids = list(versions.values_list("id", flat=True))
-        started = time.monotonic()
-        results = self.render(ids, jobs)
-        changed = sum(1 for _, did_change, _ in results if did_change)
-        failed = [(pk, error) for pk, _, error in results if error]
-        for pk, error in failed:
-            self.stderr.write(f"版本 {pk}：{error}")
-        elapsed = time.monotonic() - started
-        summary = f"已重新生成 {len(ids)} 个版本（{changed} 个有变化，{len(failed)} 个失败）"
-        self.stdout.write(f"{summary}，用时 {elapsed:.1f} 秒，{jobs} 个进程")
         if failed:
-            raise CommandError(f"{len(failed)} 个版本生成失败")
-
-    def render(self, ids, jobs):
-        if jobs == 1 or len(ids) < 2:
-            return [_rerender(pk) for pk in ids]
-        connections.close_all()
-        with ProcessPoolExecutor(jobs, mp_context=get_context("fork"), initializer=_child_init) as pool:
-            return list(pool.map(_rerender, ids, chunksize=4))
+            versions = versions.filter(render_state=PublishedVersion.RenderState.FAILED)
+        ids = list(versions.values_list("id", flat=True))
+        results = [render_version.enqueue(pk) for pk in ids]
+        if not renders_in_process():
+            self.stdout.write(f"已将 {len(ids)} 个版本排队重新生成；由 db_worker 进程完成")
+            return
+        failed_results = [(pk, r) for pk, r in zip(ids, results, strict=True) if r.status == "FAILED"]
+        changed = sum(1 for r in results if r.status != "FAILED" and r.return_value == "ready")
+        for pk, result in failed_results:
+            reason = result.errors[-1].traceback.strip().splitlines()[-1].split(": ", 1)[-1] if result.errors else ""
+            self.stderr.write(f"版本 {pk}：{reason}；该版本保持原样（已发布的文件不变，未发布的版本标为生成失败）")
+        summary = f"已重新生成 {len(ids)} 个版本（{changed} 个有变化，{len(failed_results)} 个失败）"
+        self.stdout.write(summary)
+        if failed_results:
+            raise CommandError(f"{len(failed_results)} 个版本生成失败")

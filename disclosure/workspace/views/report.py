@@ -43,7 +43,17 @@ def overview(request, slug, year):
     context["problems"] = workflow.submission_problems(report, findings) if "submit" in context["transitions"] else []
     context["return_form"] = ReturnForm()
     context["correction_form"] = CorrectionForm()
+    context["rendering"] = rendering_progress(report)
     return render(request, "workspace/report.html", context)
+
+
+def rendering_progress(report):
+    """The newest version's rendering (生成中 / 已完成 / 失败) and the number the public sees meanwhile."""
+    versions = list(report.versions.order_by("-number").only("number", "render_state", "render_error", "rendered_at"))
+    if not versions:
+        return None
+    public = next((v.number for v in versions if v.is_ready), None)
+    return {"version": versions[0], "state": versions[0].render_state, "public_number": public}
 
 
 @login_required
@@ -174,7 +184,28 @@ def approve(request, slug, year):
 @login_required
 @require_POST
 def publish(request, slug, year):
-    return _transition(request, slug, year, lambda r: workflow.publish(r, request.user), "已发布")
+    report, _ = get_report_or_404(request, slug, year)
+    published = []
+    if _act(request, lambda: published.append(workflow.publish(report, request.user))):
+        messages.success(request, _published_message(published[0]))
+    return redirect("workspace:report", slug, year)
+
+
+def _published_message(version):
+    State = version.RenderState
+    if version.render_state == State.READY:
+        return f"已发布第{version.number}版"
+    if version.render_state == State.FAILED:
+        return f"已发布第{version.number}版，但生成失败：{version.render_error}。可在本页重试"
+    return f"已发布第{version.number}版，正在生成网页、PDF 和 Word 文件，完成后公众即可看到"
+
+
+@login_required
+@require_POST
+def retry_render(request, slug, year):
+    return _transition(
+        request, slug, year, lambda r: workflow.retry_render(r, request.user), "已重新开始生成；请稍候查看结果"
+    )
 
 
 @login_required
