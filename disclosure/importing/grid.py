@@ -3,23 +3,34 @@ covers, so a header stands above each of its columns and a row heading beside ea
 
 
 def expand(table):
-    grid, taken = [], {}
+    return expand_with_origins(table)[0]
+
+
+def expand_with_origins(table):
+    """The grid, and beside it which source cell each place shows (one merged cell is one value)."""
+    grid, origins, taken = [], [], {}
     for r, row in enumerate(table.rows):
-        out, c = [], 0
+        out, where, c = [], [], 0
         for cell in row:
             while (r, c) in taken:
-                out.append(taken.pop((r, c)))
+                text, origin = taken.pop((r, c))
+                out.append(text)
+                where.append(origin)
                 c += 1
             text = cell.text
             if cell.continues and r > 0 and c < len(grid[r - 1]):
                 text = grid[r - 1][c]
             for dc in range(cell.colspan):
                 out.append(text)
+                where.append((r, c))
                 for dr in range(1, cell.rowspan):
-                    taken[(r + dr, c + dc)] = text
+                    taken[(r + dr, c + dc)] = (text, (r, c))
             c += cell.colspan
         while (r, c) in taken:
-            out.append(taken.pop((r, c)))
+            text, origin = taken.pop((r, c))
+            out.append(text)
+            where.append(origin)
             c += 1
         grid.append(out)
-    return grid
+        origins.append(where)
+    return grid, origins

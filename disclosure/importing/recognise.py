@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from ..formats import EDITIONS, NOT_APPLICABLE, UnknownEdition, edition_for_year
 from ..formats.values import NUMBER, CellValueError, parse_cell, to_json_value
-from .grid import expand
+from .grid import expand_with_origins
 from .readers import Table
 from .text import key, numbering, squeeze
 
@@ -249,12 +249,12 @@ def _tables(edition, tables, notes):
     for number, table in enumerate(tables, 1):
         if not isinstance(table, Table) or not table.rows:
             continue
-        grid = expand(table)
+        grid, origins = expand_with_origins(table)
         target = _classify(edition, grid)
         if target is None:
             notes.append(f"第{number}个表格不是年度报告的三张表之一，已略过")
             continue
-        _read_table(edition, target, grid, values, cells, unmatched)
+        _read_table(edition, target, grid, origins, values, cells, unmatched)
     for spec in edition.cell_specs():
         cells.setdefault(spec.key, CellResult(NOT_FOUND))
         values.setdefault(spec.key, None)
@@ -293,12 +293,12 @@ def _columns_of(table, row_code):
     return [spec for spec in table.cells() if spec.key.row == row_code]
 
 
-def _read_table(edition, table, grid, values, cells, unmatched):
+def _read_table(edition, table, grid, origins, values, cells, unmatched):
     row_labels = _row_labels(edition, table)
     known = _labels(table)
     headers = {}  # grid column -> header keys, top to bottom
     single_row = table.kind == "litigation"
-    for row in grid:
+    for row, origin in zip(grid, origins, strict=True):
         row_code, label_at, loose = _find_row(row, row_labels)
         if row_code is None and single_row and headers and all(is_value(t) for t in row):
             row_code, label_at = table.row.code, -1
@@ -308,6 +308,8 @@ def _read_table(edition, table, grid, values, cells, unmatched):
         specs = _columns_of(table, row_code)
         positions = [p for p in range(label_at + 1, len(row)) if row[p] != row[label_at] or label_at < 0]
         positions = [p for p in positions if is_value(row[p])]
+        # A value cell merged across columns (colspan) is one value, placed under its first column.
+        positions = [p for i, p in enumerate(positions) if i == 0 or origin[p] != origin[positions[i - 1]]]
         _place(specs, row, positions, headers, loose, values, cells)
 
 
