@@ -7,7 +7,7 @@ with a status for every cell. Nothing here touches the database; ``historical`` 
 """
 
 from .readers import MAX_FILE_SIZE, ImportRefused, read_file  # noqa: F401
-from .recognise import Recognition, recognise  # noqa: F401
+from .recognition import Recognition, recognise  # noqa: F401
 
 
 def recognise_file(name, data):

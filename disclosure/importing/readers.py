@@ -256,6 +256,7 @@ def convert_doc(data):
 def read_pdf(data):
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
 
     blocks, any_text = [], False
     try:
@@ -270,7 +271,7 @@ def read_pdf(data):
                         items.append((line["top"], line["text"].strip()))
                 any_text = any_text or bool(boxes)
                 blocks += [item for _, item in sorted(items, key=lambda pair: pair[0])]
-    except (PDFSyntaxError, ValueError, KeyError, TypeError) as e:
+    except (PDFSyntaxError, PdfminerException, ValueError, KeyError, TypeError) as e:
         raise ImportRefused(f"不是有效的 PDF 文件：{e.__class__.__name__}") from None
     if not any_text:
         raise ImportRefused(SCANNED)

@@ -211,14 +211,14 @@ def _part_heading(edition, line, after):
 def _section_heading(part, line):
     """A sub-heading of 一、总体情况: by its number (（四）平台建设情况 is the fourth) or by its label."""
     text = squeeze(line)
-    if len(text) > 30 or "。" in text[:-1]:
+    if len(text) > 30 or "。" in text:
         return None
     headed = [s for s in part.sections if s.heading]
     number = numbering(text) if text.startswith(("（", "(")) else None
     line_key = key(text)
     for index, section in enumerate(headed, 1):
         section_key = key(section.label)
-        if line_key.startswith(section_key) or (number == index and len(line_key) >= 2):
+        if line_key in (section_key, section_key + "情况") or (number == index and len(line_key) >= 2):
             return section
     return None
 
