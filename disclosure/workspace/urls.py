@@ -28,6 +28,10 @@ urlpatterns = [
     path("review/", dashboard.review_queue, name="review"),
     path("oversight/", oversight.start, name="oversight_start"),
     path("oversight/<year:year>/", oversight.overview, name="oversight"),
+    path("oversight/<year:year>/totals/", oversight.totals, name="oversight_totals"),
+    path(
+        "oversight/<year:year>/totals/<slug:table>/<slug:row>/<slug:column>/", oversight.cell, name="oversight_cell"
+    ),
     path(REPORT + "start/", report.start, name="start"),
     path(REPORT, report.overview, name="report"),
     path(REPORT + "part/<slug:code>/", parts.edit_part, name="part"),

@@ -6,6 +6,7 @@ Superusers see everything and act as reviewers; they never edit content."""
 import pytest
 
 from disclosure import workflow
+from disclosure.formats import edition_for_year
 from disclosure.models import AnnualReport
 from tests import factories
 
@@ -168,7 +169,11 @@ def test_it_does_not_let_a_child_reviewer_see_the_parent(people, as_user):
 
 # The supervising office's pages: only who reviews an organization with organizations below it (the district's
 # reviewer) and superusers; the reviewer of agency A (nothing below it) and editors get 404 like outsiders.
-OVERSIGHT_PAGES = ["/workspace/oversight/2021/"]
+OVERSIGHT_PAGES = [
+    "/workspace/oversight/2021/",
+    "/workspace/oversight/2021/totals/",
+    "/workspace/oversight/2021/totals/{}/{}/{}/".format(*next(edition_for_year(2021).tables[-1].cells()).key),
+]
 OVERSIGHT_STATUS = {
     "anonymous": 302,
     "editor_a": 404,

@@ -2,14 +2,23 @@
 
 Only who oversees a subtree sees them (``permissions.oversight_scope_or_404``); anyone else gets 404."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
-from ... import oversight
+from ... import oversight, sums
+from ...formats import CellKey, UnknownEdition, edition_for_year
+from ...formats.layout import layout
+from ...formats.values import format_value
 from ...models import Organization
 from ...permissions import oversight_scope_or_404
+from ...rendering import grid_columns
 from ..progress import reporting_year
 
 
@@ -53,3 +62,61 @@ def overview(request, year):
         "oversees": True,
     }
     return render(request, "workspace/oversight/overview.html", context)
+
+
+def _include_pending(request):
+    """The switch of the summed pages: published reports only (default), or submitted and approved ones too."""
+    return request.GET.get("include") == "pending"
+
+
+def _edition_or_404(year):
+    try:
+        return edition_for_year(year)
+    except UnknownEdition:
+        raise Http404("该年度没有适用的报告格式") from None
+
+
+@login_required
+@require_safe
+def totals(request, year):
+    scope = oversight_scope_or_404(request)
+    _edition_or_404(year)
+    include = _include_pending(request)
+    result = sums.region_sums(scope, year, include_pending=include)
+    query = "?include=pending" if include else ""
+
+    def fill(spec):
+        value = result.values.get(spec.key)
+        if value is None:
+            return ""
+        url = reverse("workspace:oversight_cell", args=[year, *spec.key]) + query
+        return format_html('<a href="{}">{}</a>', url, format_value(value))
+
+    grids = []
+    for table in result.edition.tables:
+        grid = layout(table, fill=fill)
+        grids.append({"grid": grid, "columns": grid_columns(grid)})
+    context = {"year": year, "sums": result, "grids": grids, "include": include, "oversees": True}
+    return render(request, "workspace/oversight/totals.html", context)
+
+
+@login_required
+@require_safe
+def cell(request, year, table, row, column):
+    scope = oversight_scope_or_404(request)
+    edition = _edition_or_404(year)
+    spec = edition.cell(CellKey(table, row, column))
+    if spec is None:
+        raise Http404("没有这个单元格")
+    include = _include_pending(request)
+    items = sums.drill_down(scope, year, spec.key, include_pending=include)
+    context = {
+        "year": year,
+        "spec": spec,
+        "table": edition.table(table),
+        "items": items,
+        "total": format_value(sum((i.value for i in items), Decimal(0))),
+        "include": include,
+        "oversees": True,
+    }
+    return render(request, "workspace/oversight/cell.html", context)
