@@ -207,3 +207,38 @@ def filter_rows(rows, state="", kind="", overdue=False, findings="", q="", sort=
     ]
     key = SORTS.get(sort, SORTS["tree"])[1]
     return sorted(kept, key=key) if key else kept
+
+
+# ---- every report's findings at once (item 4) --------------------------------------------------------------
+
+
+@dataclass
+class RegionFinding:
+    organization: Organization
+    part: object  # the edition's Part the finding is in
+    finding: object  # checks.Finding
+
+
+def part_of(edition, finding):
+    """The part a finding belongs to: its first cell's table, or its narrative field (the preface is edited
+    with the overview part)."""
+    if finding.cells:
+        table = finding.cells[0].table
+        return next(p for p in edition.parts if p.is_table and p.table.code == table)
+    for part in edition.parts:
+        if any(s.code == finding.section for s in part.sections):
+            return part
+    return edition.part(edition.overview_part)
+
+
+def region_findings(scope, year):
+    """Every finding of every report of the subtree for the year: errors first, then by agency."""
+    organizations = {o.pk: o for o in Organization.objects.filter(pk__in=scope.ids)}
+    reports = year_reports(list(organizations), year, organizations)
+    found = []
+    for organization_id, findings in findings_of(reports, year, organizations).items():
+        edition = reports[organization_id].format
+        for f in findings:
+            found.append(RegionFinding(organizations[organization_id], part_of(edition, f), f))
+    found.sort(key=lambda r: (not r.finding.blocking, r.finding.incomplete, r.organization.name, r.finding.rule))
+    return found

@@ -29,6 +29,7 @@ urlpatterns = [
     path("oversight/", oversight.start, name="oversight_start"),
     path("oversight/<year:year>/", oversight.overview, name="oversight"),
     path("oversight/<year:year>/totals/", oversight.totals, name="oversight_totals"),
+    path("oversight/<year:year>/findings/", oversight.findings, name="oversight_findings"),
     path(
         "oversight/<year:year>/totals/<slug:table>/<slug:row>/<slug:column>/", oversight.cell, name="oversight_cell"
     ),

@@ -172,6 +172,7 @@ def test_it_does_not_let_a_child_reviewer_see_the_parent(people, as_user):
 OVERSIGHT_PAGES = [
     "/workspace/oversight/2021/",
     "/workspace/oversight/2021/totals/",
+    "/workspace/oversight/2021/findings/",
     "/workspace/oversight/2021/totals/{}/{}/{}/".format(*next(edition_for_year(2021).tables[-1].cells()).key),
 ]
 OVERSIGHT_STATUS = {

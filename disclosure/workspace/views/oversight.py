@@ -120,3 +120,29 @@ def cell(request, year, table, row, column):
         "oversees": True,
     }
     return render(request, "workspace/oversight/cell.html", context)
+
+
+@login_required
+@require_safe
+def findings(request, year):
+    scope = oversight_scope_or_404(request)
+    _edition_or_404(year)
+    found = oversight.region_findings(scope, year)
+    rules = sorted({r.finding.rule for r in found})
+    rule = request.GET.get("rule", "")
+    error = ""
+    if rule and rule not in rules:
+        error = f"没有规则“{rule}”的检查结果，已显示全部"
+        rule = ""
+    shown = [r for r in found if not rule or r.finding.rule == rule]
+    context = {
+        "year": year,
+        "items": shown,
+        "total": len(found),
+        "rules": rules,
+        "rule": rule,
+        "error": error,
+        "reports": len({r.organization.pk for r in found}),
+        "oversees": True,
+    }
+    return render(request, "workspace/oversight/findings.html", context)
