@@ -3,16 +3,17 @@
 Only who oversees a subtree sees them (``permissions.oversight_scope_or_404``); anyone else gets 404."""
 
 from decimal import Decimal
+from urllib.parse import quote
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
-from ... import oversight, sums
+from ... import oversight, sums, workbook
 from ...formats import CellKey, UnknownEdition, edition_for_year
 from ...formats.layout import layout
 from ...formats.values import format_value
@@ -20,6 +21,8 @@ from ...models import Organization
 from ...permissions import oversight_scope_or_404
 from ...rendering import grid_columns
 from ..progress import reporting_year
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class OverviewFilter(forms.Form):
@@ -146,3 +149,27 @@ def findings(request, year):
         "oversees": True,
     }
     return render(request, "workspace/oversight/findings.html", context)
+
+
+def _download(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+@require_safe
+def workbook_xlsx(request, year):
+    scope = oversight_scope_or_404(request)
+    _edition_or_404(year)
+    content = workbook.build_workbook(scope, year, include_pending=_include_pending(request))
+    return _download(content, XLSX, f"{year}年度辖区汇总.xlsx")
+
+
+@login_required
+@require_safe
+def detail_csv(request, year):
+    scope = oversight_scope_or_404(request)
+    _edition_or_404(year)
+    content = workbook.detail_csv(scope, year, include_pending=_include_pending(request))
+    return _download(content, "text/csv; charset=utf-8", f"{year}年度辖区明细.csv")
