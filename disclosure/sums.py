@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.db.models import F, Sum
 
-from .formats import CellKey, edition_for_year
+from .formats import CellKey, UnknownEdition, edition_for_year
 from .formats.values import derive, format_value
 from .models import AnnualReport, Cell, Organization, PublishedFigure, RegionTotal
 
@@ -123,3 +123,15 @@ def drill_down(scope, year, key, include_pending=False):
         if isinstance(value, Decimal):
             found.append(AgencyValue(report.organization, value, pending=True))
     return sorted(found, key=lambda item: (-item.value, item.organization.name))
+
+
+def last_year(scope, year, key, include_pending=False):
+    """The same cell's sum a year earlier, or None where the earlier edition has no cell of that code (the
+    2019/2021 boundary: rows that mean the same keep their code) or no earlier format exists."""
+    try:
+        edition = edition_for_year(year - 1)
+    except UnknownEdition:
+        return None
+    if edition.cell(key) is None:
+        return None
+    return region_sums(scope, year - 1, include_pending=include_pending).values.get(key)

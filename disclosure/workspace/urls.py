@@ -32,9 +32,7 @@ urlpatterns = [
     path("oversight/<year:year>/findings/", oversight.findings, name="oversight_findings"),
     path("oversight/<year:year>/workbook.xlsx", oversight.workbook_xlsx, name="oversight_xlsx"),
     path("oversight/<year:year>/detail.csv", oversight.detail_csv, name="oversight_csv"),
-    path(
-        "oversight/<year:year>/totals/<slug:table>/<slug:row>/<slug:column>/", oversight.cell, name="oversight_cell"
-    ),
+    path("oversight/<year:year>/totals/<slug:table>/<slug:row>/<slug:column>/", oversight.cell, name="oversight_cell"),
     path(REPORT + "start/", report.start, name="start"),
     path(REPORT, report.overview, name="report"),
     path(REPORT + "part/<slug:code>/", parts.edit_part, name="part"),

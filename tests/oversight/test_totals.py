@@ -105,3 +105,17 @@ def test_an_unknown_cell_or_year_is_404(region, as_user):
     client = as_user(region.reviewer_parent)
     assert client.get(f"/workspace/oversight/{YEAR}/totals/nothing/here/at-all/").status_code == 404
     assert client.get("/workspace/oversight/1990/totals/").status_code == 404
+
+
+def test_the_drill_down_compares_with_last_year(region, as_user):
+    publish_year = 2020
+    report = factories.complete_report(region.a, publish_year, cells={FIRST: 4})
+    publishing.publish_report(report, None, require_approved=False)
+    html = as_user(region.reviewer_parent).get(url_of(FIRST)).content.decode()
+    assert 'class="last-year">4<' in html and 'class="change">+8<' in html
+    # 2020 is of the earlier edition: a cell whose code it does not have compares with nothing
+    older = edition_for_year(publish_year)
+    assert older is not EDITION
+    other = next(s.key for s in EDITION.cell_specs() if older.cell(s.key) is None)
+    html = as_user(region.reviewer_parent).get(url_of(other)).content.decode()
+    assert 'class="last-year">—<' in html and 'class="change">—<' in html

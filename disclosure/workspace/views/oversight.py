@@ -113,12 +113,16 @@ def cell(request, year, table, row, column):
         raise Http404("没有这个单元格")
     include = _include_pending(request)
     items = sums.drill_down(scope, year, spec.key, include_pending=include)
+    total = sum((i.value for i in items), Decimal(0))
+    before = sums.last_year(scope, year, spec.key, include_pending=include)
     context = {
+        "last_year": "—" if before is None else format_value(before),
+        "change": "—" if before is None else _signed(total - before),
         "year": year,
         "spec": spec,
         "table": edition.table(table),
         "items": items,
-        "total": format_value(sum((i.value for i in items), Decimal(0))),
+        "total": format_value(total),
         "include": include,
         "oversees": True,
     }
@@ -173,3 +177,7 @@ def detail_csv(request, year):
     _edition_or_404(year)
     content = workbook.detail_csv(scope, year, include_pending=_include_pending(request))
     return _download(content, "text/csv; charset=utf-8", f"{year}年度辖区明细.csv")
+
+
+def _signed(value):
+    return ("+" if value > 0 else "") + format_value(value)
