@@ -187,3 +187,31 @@ def rebuild(apps=None):
             batch_size=2000,
         )
     return len(computed)
+
+
+# ---- when the tree changes ------------------------------------------------------------------------------
+
+
+def _remember_parent(sender, instance, raw=False, **kwargs):
+    if raw or instance.pk is None:
+        return
+    before = sender.objects.filter(pk=instance.pk).values_list("parent_id", flat=True).first()
+    instance._region_moved = before != instance.parent_id
+
+
+def _rebuild_when_moved(sender, instance, created=False, raw=False, **kwargs):
+    """An organization moved under another parent carries its subtree's figures with it: every ancestor's
+    totals change, old and new. Moves are rare (the admin), so the whole table is rebuilt, in the move's
+    own transaction."""
+    if not raw and not created and getattr(instance, "_region_moved", False):
+        instance._region_moved = False
+        rebuild()
+
+
+def connect_signals():
+    from django.db.models.signals import post_save, pre_save
+
+    from .models import Organization
+
+    pre_save.connect(_remember_parent, sender=Organization, dispatch_uid="region_totals_parent")
+    post_save.connect(_rebuild_when_moved, sender=Organization, dispatch_uid="region_totals_moved")

@@ -102,3 +102,15 @@ def test_the_migration_backfills_the_versions_published_before_it(people, second
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert total(people.district, key) == (Decimal(12), 2)
     assert regions.differences() == []
+
+
+def test_moving_an_organization_moves_its_figures_to_its_new_ancestors(people, second):
+    key = figure_key()
+    publish(people.a, 7)
+    publish(second, 5)
+    other = factories.organization("other-district", kind=people.district.kind, name="另一区人民政府")
+    people.a.parent = other
+    people.a.save()
+    assert total(people.district, key) == (Decimal(5), 1)
+    assert total(other, key) == (Decimal(7), 1)
+    assert regions.differences() == []
