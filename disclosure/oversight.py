@@ -92,7 +92,7 @@ class OverviewRow:
 
 def tree_order(scope):
     """The subtree's organizations depth first (children by name), each with its depth: one query."""
-    organizations = {o.pk: o for o in Organization.objects.filter(pk__in=scope.ids)}
+    organizations = {o.pk: o for o in scope.within(Organization.objects.all(), "pk")}
     children = {}
     for org in sorted(organizations.values(), key=lambda o: o.name):
         children.setdefault(org.parent_id, []).append(org)
@@ -233,7 +233,7 @@ def part_of(edition, finding):
 
 def region_findings(scope, year):
     """Every finding of every report of the subtree for the year: errors first, then by agency."""
-    organizations = {o.pk: o for o in Organization.objects.filter(pk__in=scope.ids)}
+    organizations = {o.pk: o for o in scope.within(Organization.objects.all(), "pk")}
     reports = year_reports(list(organizations), year, organizations)
     found = []
     for organization_id, findings in findings_of(reports, year, organizations).items():

@@ -132,6 +132,11 @@ class OversightScope:
     root_ids: frozenset
     ids: frozenset
     parents: dict  # {organization id: parent id} of every organization
+    everything: bool = False  # a superuser's: every organization, so queries need no list of ids
+
+    def within(self, queryset, field="organization_id"):
+        """The queryset's rows of organizations in scope (no filter at all when the scope is everything)."""
+        return queryset if self.everything else queryset.filter(**{f"{field}__in": self.ids})
 
 
 def oversight_scope_or_404(request):
@@ -147,4 +152,4 @@ def oversight_scope_or_404(request):
         roots = {pk for pk, parent in parents.items() if parent is None}
     else:
         roots = topmost(roles.supervised_ids, parents)
-    return OversightScope(frozenset(roots), frozenset(subtree_ids(roots, parents)), parents)
+    return OversightScope(frozenset(roots), frozenset(subtree_ids(roots, parents)), parents, roles.is_admin)

@@ -11,7 +11,7 @@ number and adds nothing.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 
 from .formats import CellKey, UnknownEdition, edition_for_year
 from .formats.values import derive, format_value
@@ -25,7 +25,7 @@ class Sums:
     edition: object
     year: int
     values: dict  # every CellKey of the edition -> Decimal or None (blank: nobody gave a number)
-    counted: list = field(default_factory=list)  # organizations whose report is counted
+    counted: int = 0  # reports counted
     missing: list = field(default_factory=list)  # organizations of the subtree whose report is not
 
 
@@ -36,7 +36,7 @@ def _add(target, rows, sign=1):
 
 
 def _pending(scope, year):
-    return AnnualReport.objects.with_publication().filter(year=year, organization_id__in=scope.ids, status__in=PENDING)
+    return scope.within(AnnualReport.objects.with_publication().filter(year=year, status__in=PENDING))
 
 
 def region_sums(scope, year, include_pending=False):
@@ -50,11 +50,6 @@ def region_sums(scope, year, include_pending=False):
         .order_by()
     )
     _add(sums, published)
-    counted_ids = set(
-        AnnualReport.objects.with_publication()
-        .filter(year=year, organization_id__in=scope.ids, ever_published=True)
-        .values_list("organization_id", flat=True)
-    )
     if include_pending:
         pending = list(_pending(scope, year).values_list("pk", "organization_id", "ever_published"))
         pending_ids = [pk for pk, _, _ in pending]
@@ -75,16 +70,22 @@ def region_sums(scope, year, include_pending=False):
             .order_by()
         )
         _add(sums, replaced, sign=-1)
-        counted_ids |= {org for _, org, _ in pending}
     entered = {spec.key: sums[spec.key] for spec in edition.entered_cells() if spec.key in sums}
-    organizations = list(Organization.objects.filter(pk__in=scope.ids).order_by("name"))
+    counted = _counted_reports(scope, year, include_pending)
+    missing = scope.within(Organization.objects.all(), "pk").exclude(pk__in=counted.values("organization_id"))
     return Sums(
         edition=edition,
         year=year,
         values=derive(edition, entered),
-        counted=[o for o in organizations if o.pk in counted_ids],
-        missing=[o for o in organizations if o.pk not in counted_ids],
+        counted=counted.count(),
+        missing=list(missing.order_by("name").only("pk", "name", "slug")),
     )
+
+
+def _counted_reports(scope, year, include_pending):
+    """The reports the sums count, as a query (used as a subquery: no list of ids goes to the database)."""
+    counted = Q(ever_published=True) | Q(status__in=PENDING) if include_pending else Q(ever_published=True)
+    return scope.within(AnnualReport.objects.with_publication().filter(counted, year=year))
 
 
 @dataclass
@@ -104,10 +105,9 @@ def drill_down(scope, year, key, include_pending=False):
     pending = {}
     if include_pending:
         pending = {r.pk: r for r in _pending(scope, year).select_related("organization").prefetch_related("cells")}
-    figures = (
+    figures = scope.within(
         PublishedFigure.objects.filter(
             version__report__year=year,
-            version__report__organization_id__in=scope.ids,
             version__number=F("version__report__version"),
             table=key.table,
             row=key.row,
@@ -115,7 +115,8 @@ def drill_down(scope, year, key, include_pending=False):
             value__isnull=False,
         )
         .exclude(version__report_id__in=list(pending))
-        .select_related("version__report__organization")
+        .select_related("version__report__organization"),
+        "version__report__organization_id",
     )
     found = [AgencyValue(f.version.report.organization, f.value) for f in figures]
     for report in pending.values():

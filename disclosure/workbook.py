@@ -79,7 +79,7 @@ def _summary_sheet(sheet, year, result, include_pending):
     sheet.title = "汇总"
     sheet["A1"] = f"{year}年度政府信息公开工作年度报告 辖区汇总"
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A2"], sheet["B2"] = "计入报告数", len(result.counted)
+    sheet["A2"], sheet["B2"] = "计入报告数", result.counted
     sheet["C2"], sheet["D2"] = "未计入机关数", len(result.missing)
     sheet["A3"] = counted_note(include_pending) + "；合计数由各项汇总后计算，“/”不计入"
     row = TABLES_START
@@ -125,9 +125,9 @@ def detail_values(scope, year, include_pending=False):
     pending = {}
     if include_pending:
         pending = {r.pk: r for r in sums._pending(scope, year).select_related("organization").prefetch_related("cells")}
-    reports = (
+    reports = scope.within(
         AnnualReport.objects.with_publication()
-        .filter(year=year, organization_id__in=scope.ids, ever_published=True)
+        .filter(year=year, ever_published=True)
         .exclude(pk__in=list(pending))
         .select_related("organization")
     )
