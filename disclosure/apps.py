@@ -7,8 +7,9 @@ class DisclosureConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import system_checks  # noqa: F401  (registers the font/harfbuzz checks)
+        from . import regions, system_checks  # noqa: F401  (registers the font/harfbuzz checks)
 
+        regions.connect_signals()
         _name_third_party_apps_in_chinese()
 
 

@@ -411,3 +411,31 @@ class PublicationGeneration(models.Model):
 
     def __str__(self):
         return str(self.value)
+
+
+class RegionTotal(models.Model):
+    """The sum of one figure of a year's current published versions over an organization's subtree (itself
+    included), kept for the supervising office's summed tables: a sum is read from here, not added up from
+    every agency's cells (issue 9, "fast sums"). Maintained in the publication's own transaction by
+    ``disclosure.regions``; ``manage.py rebuild_region_totals --check`` compares it with the figures."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="机关", on_delete=models.CASCADE, related_name="region_totals"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    table = models.CharField("表", max_length=40)
+    row = models.CharField("行", max_length=60)
+    column = models.CharField("列", max_length=60)
+    value = models.DecimalField("合计", max_digits=20, decimal_places=2)
+    reports = models.PositiveIntegerField("报告数", help_text="为该单元格填了数字的已发布报告数")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "辖区合计"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "year", "table", "row", "column"], name="one_region_total_per_cell"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.year} {self.table}.{self.row}.{self.column}"

@@ -5,6 +5,9 @@
   the tree, and returns, approves and publishes them. A reviewer never edits content.
 - A **superuser** (site administrator) sees every organization and acts as a reviewer everywhere; like a
   reviewer, they never edit a report's content in the workspace (the office that signs the report does).
+- A **reviewer of an organization that has children** also acts as the supervising office (政务公开办) of its
+  subtree: the year's overview, summed figures and findings across agencies (``oversight_scope_or_404``).
+  Superusers oversee every subtree.
 - Anyone else sees nothing of the organization: its pages answer 404, so they do not even learn it exists.
 
 Roles are read once per user (two queries at most, whatever the number of organizations).
@@ -40,7 +43,15 @@ class Roles:
             pairs = list(Membership.objects.filter(user=user).values_list("organization_id", "role"))
         self.editor_ids = {org for org, role in pairs if role == Membership.Role.EDITOR}
         reviewed = {org for org, role in pairs if role == Membership.Role.REVIEWER}
-        self.reviewer_ids = _with_descendants(reviewed) if reviewed else set()
+        children = _children() if reviewed else {}
+        self.reviewer_ids = _descendants(reviewed, children)
+        # Reviewed organizations with organizations below them: the subtrees the user oversees.
+        self.supervised_ids = {pk for pk in reviewed if children.get(pk)}
+
+    @property
+    def oversees(self):
+        """Whether the user acts as a supervising office somewhere (the oversight pages)."""
+        return self.is_admin or bool(self.supervised_ids)
 
     def access(self, organization_id):
         return Access(
@@ -65,11 +76,16 @@ class Roles:
         return queryset if ids is None else queryset.filter(**{f"{field}__in": ids})
 
 
-def _with_descendants(roots):
-    """The given organizations and all below them: one query for the whole tree."""
+def _children():
+    """{parent id: [child ids]} of the whole tree: one query."""
     children = {}
     for pk, parent_id in Organization.objects.values_list("pk", "parent_id"):
         children.setdefault(parent_id, []).append(pk)
+    return children
+
+
+def _descendants(roots, children):
+    """The given organizations and all below them."""
     found, todo = set(), list(roots)
     while todo:
         pk = todo.pop()
@@ -106,3 +122,34 @@ def get_report_or_404(request, slug, year):
     if report is None or not roles.access(report.organization_id).can_view:
         raise Http404("没有找到该报告")
     return report, roles.access(report.organization_id)
+
+
+@dataclass(frozen=True)
+class OversightScope:
+    """The organizations a supervising office oversees: the topmost of its subtrees' roots, and every
+    organization in them (roots included)."""
+
+    root_ids: frozenset
+    ids: frozenset
+    parents: dict  # {organization id: parent id} of every organization
+    everything: bool = False  # a superuser's: every organization, so queries need no list of ids
+
+    def within(self, queryset, field="organization_id"):
+        """The queryset's rows of organizations in scope (no filter at all when the scope is everything)."""
+        return queryset if self.everything else queryset.filter(**{f"{field}__in": self.ids})
+
+
+def oversight_scope_or_404(request):
+    """What the requester oversees; 404 for anyone who does not act as a supervising office (editors,
+    reviewers of an organization without children, outsiders), as for any page they have no role on."""
+    from .regions import parents_map, subtree_ids, topmost
+
+    roles = roles_of(request)
+    if not roles.oversees:
+        raise Http404("没有找到该页面")
+    parents = parents_map()
+    if roles.is_admin:
+        roots = {pk for pk, parent in parents.items() if parent is None}
+    else:
+        roots = topmost(roles.supervised_ids, parents)
+    return OversightScope(frozenset(roots), frozenset(subtree_ids(roots, parents)), parents, roles.is_admin)

@@ -21,6 +21,7 @@ from .checks import BLOCKING
 from .documents import dumps, export_document
 from .formats import NOT_APPLICABLE
 from .models import AnnualReport, PublishedFigure, PublishedVersion, ReportEvent
+from .regions import add_version_to_totals
 from .tasks import renders_in_process, schedule_render
 
 logger = logging.getLogger(__name__)
@@ -74,6 +75,7 @@ def _freeze(report, actor, require_approved, published_at):
         render_state=State.RENDERING,
     )
     PublishedFigure.objects.bulk_create(_figures(version, document))
+    add_version_to_totals(version)  # the region's summed figures, in this same transaction
     message = f"第{number}版" + (f"；更正说明：{report.correction_note}" if number > 1 else "")
     record(report, actor, ReportEvent.Action.PUBLISH, from_status=from_status, to_status=report.status, message=message)
     return version

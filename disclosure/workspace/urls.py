@@ -8,7 +8,7 @@ from django.urls import path as django_path
 from django.views.decorators.cache import never_cache
 
 from .. import converters  # noqa: F401  (registers <year:…>)
-from .views import accounts, dashboard, parts, report
+from .views import accounts, dashboard, oversight, parts, report
 
 app_name = "workspace"
 
@@ -26,6 +26,13 @@ urlpatterns = [
     path("password/", accounts.password_change, name="password"),
     path("password/done/", accounts.password_done, name="password_done"),
     path("review/", dashboard.review_queue, name="review"),
+    path("oversight/", oversight.start, name="oversight_start"),
+    path("oversight/<year:year>/", oversight.overview, name="oversight"),
+    path("oversight/<year:year>/totals/", oversight.totals, name="oversight_totals"),
+    path("oversight/<year:year>/findings/", oversight.findings, name="oversight_findings"),
+    path("oversight/<year:year>/workbook.xlsx", oversight.workbook_xlsx, name="oversight_xlsx"),
+    path("oversight/<year:year>/detail.csv", oversight.detail_csv, name="oversight_csv"),
+    path("oversight/<year:year>/totals/<slug:table>/<slug:row>/<slug:column>/", oversight.cell, name="oversight_cell"),
     path(REPORT + "start/", report.start, name="start"),
     path(REPORT, report.overview, name="report"),
     path(REPORT + "part/<slug:code>/", parts.edit_part, name="part"),

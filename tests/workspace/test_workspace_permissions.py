@@ -6,6 +6,7 @@ Superusers see everything and act as reviewers; they never edit content."""
 import pytest
 
 from disclosure import workflow
+from disclosure.formats import edition_for_year
 from disclosure.models import AnnualReport
 from tests import factories
 
@@ -164,3 +165,33 @@ def test_it_does_not_let_a_child_reviewer_see_the_parent(people, as_user):
     factories.complete_report(people.district, 2021)
     assert as_user(people.reviewer_a).get("/workspace/district/2021/").status_code == 404
     assert as_user(people.reviewer_parent).get("/workspace/district/2021/").status_code == 200
+
+
+# The supervising office's pages: only who reviews an organization with organizations below it (the district's
+# reviewer) and superusers; the reviewer of agency A (nothing below it) and editors get 404 like outsiders.
+OVERSIGHT_PAGES = [
+    "/workspace/oversight/2021/",
+    "/workspace/oversight/2021/totals/",
+    "/workspace/oversight/2021/findings/",
+    "/workspace/oversight/2021/workbook.xlsx",
+    "/workspace/oversight/2021/detail.csv",
+    "/workspace/oversight/2021/totals/{}/{}/{}/".format(*next(edition_for_year(2021).tables[-1].cells()).key),
+]
+OVERSIGHT_STATUS = {
+    "anonymous": 302,
+    "editor_a": 404,
+    "editor_b": 404,
+    "reviewer_a": 404,
+    "reviewer_parent": 200,
+    "admin": 200,
+}
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("url", OVERSIGHT_PAGES)
+def test_it_shows_oversight_pages_only_to_supervising_offices(people, as_user, who, url):
+    factories.complete_report(people.a, 2021)
+    response = as_user(person(people, who)).get(url)
+    assert response.status_code == OVERSIGHT_STATUS[who]
+    if who == "anonymous":
+        assert response.url.startswith("/workspace/login/?next=")

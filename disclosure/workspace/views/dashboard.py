@@ -28,7 +28,7 @@ def dashboard(request):
         started = {r.year for r in mine}
         can_start = [deadline_of(org, y) for y in years if access.can_edit and y not in started]
         rows.append({"organization": org, "access": access, "reports": mine, "can_start": can_start})
-    context = {"rows": rows, "is_admin": roles.is_admin}
+    context = {"rows": rows, "is_admin": roles.is_admin, "oversees": roles.oversees, "oversight_year": years[0]}
     return render(request, "workspace/dashboard.html", context)
 
 

@@ -1,0 +1,138 @@
+"""The summed tables of a supervising office's subtree (issue 9, item 2) and the drill-down of one cell.
+
+Published reports are summed from ``RegionTotal`` (kept by each publication, ``disclosure.regions``): a few
+rows per root, whatever the number of agencies. Asked to, reports submitted or approved but not yet published
+are counted too, from their current cells, computed here (for a report being corrected, its new figures
+replace those of its published version). Only entered cells are summed; every total is derived from the
+sums by the edition's own derivations (``formats.values.derive``), never summed separately. "/" is not a
+number and adds nothing.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import F, Q, Sum
+
+from .formats import CellKey, UnknownEdition, edition_for_year
+from .formats.values import derive, format_value
+from .models import AnnualReport, Cell, Organization, PublishedFigure, RegionTotal
+
+PENDING = (AnnualReport.Status.SUBMITTED, AnnualReport.Status.APPROVED)
+
+
+@dataclass
+class Sums:
+    edition: object
+    year: int
+    values: dict  # every CellKey of the edition -> Decimal or None (blank: nobody gave a number)
+    counted: int = 0  # reports counted
+    missing: list = field(default_factory=list)  # organizations of the subtree whose report is not
+
+
+def _add(target, rows, sign=1):
+    for table, row, column, value in rows:
+        key = CellKey(table, row, column)
+        target[key] = target.get(key, Decimal(0)) + sign * value
+
+
+def _pending(scope, year):
+    return scope.within(AnnualReport.objects.with_publication().filter(year=year, status__in=PENDING))
+
+
+def region_sums(scope, year, include_pending=False):
+    """The subtree's summed tables for the year: published reports, and pending ones when asked."""
+    edition = edition_for_year(year)
+    sums = {}
+    published = (
+        RegionTotal.objects.filter(organization_id__in=scope.root_ids, year=year)
+        .values_list("table", "row", "column")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    _add(sums, published)
+    if include_pending:
+        pending = list(_pending(scope, year).values_list("pk", "organization_id", "ever_published"))
+        pending_ids = [pk for pk, _, _ in pending]
+        corrected = [pk for pk, _, ever in pending if ever]
+        cells = (
+            Cell.objects.filter(report_id__in=pending_ids, value__isnull=False)
+            .values_list("table", "row", "column")
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        _add(sums, cells)
+        replaced = (
+            PublishedFigure.objects.filter(
+                version__report_id__in=corrected, version__number=F("version__report__version"), value__isnull=False
+            )
+            .values_list("table", "row", "column")
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        _add(sums, replaced, sign=-1)
+    entered = {spec.key: sums[spec.key] for spec in edition.entered_cells() if spec.key in sums}
+    counted = _counted_reports(scope, year, include_pending)
+    missing = scope.within(Organization.objects.all(), "pk").exclude(pk__in=counted.values("organization_id"))
+    return Sums(
+        edition=edition,
+        year=year,
+        values=derive(edition, entered),
+        counted=counted.count(),
+        missing=list(missing.order_by("name").only("pk", "name", "slug")),
+    )
+
+
+def _counted_reports(scope, year, include_pending):
+    """The reports the sums count, as a query (used as a subquery: no list of ids goes to the database)."""
+    counted = Q(ever_published=True) | Q(status__in=PENDING) if include_pending else Q(ever_published=True)
+    return scope.within(AnnualReport.objects.with_publication().filter(counted, year=year))
+
+
+@dataclass
+class AgencyValue:
+    organization: Organization
+    value: Decimal
+    pending: bool = False  # counted from its current cells, not a published version
+
+    @property
+    def printed(self):
+        return format_value(self.value)
+
+
+def drill_down(scope, year, key, include_pending=False):
+    """Each agency's value of one cell, largest first: what the summed cell adds up."""
+    edition = edition_for_year(year)
+    pending = {}
+    if include_pending:
+        pending = {r.pk: r for r in _pending(scope, year).select_related("organization").prefetch_related("cells")}
+    figures = scope.within(
+        PublishedFigure.objects.filter(
+            version__report__year=year,
+            version__number=F("version__report__version"),
+            table=key.table,
+            row=key.row,
+            column=key.column,
+            value__isnull=False,
+        )
+        .exclude(version__report_id__in=list(pending))
+        .select_related("version__report__organization"),
+        "version__report__organization_id",
+    )
+    found = [AgencyValue(f.version.report.organization, f.value) for f in figures]
+    for report in pending.values():
+        value = derive(edition, report.entered_values()).get(key)
+        if isinstance(value, Decimal):
+            found.append(AgencyValue(report.organization, value, pending=True))
+    return sorted(found, key=lambda item: (-item.value, item.organization.name))
+
+
+def last_year(scope, year, key, include_pending=False):
+    """The same cell's sum a year earlier, or None where the earlier edition has no cell of that code (the
+    2019/2021 boundary: rows that mean the same keep their code) or no earlier format exists."""
+    try:
+        edition = edition_for_year(year - 1)
+    except UnknownEdition:
+        return None
+    if edition.cell(key) is None:
+        return None
+    return region_sums(scope, year - 1, include_pending=include_pending).values.get(key)

@@ -1,0 +1,193 @@
+"""The workbook a supervising office sends up (issue 9, item 5): XLSX with three sheets, and the detail as CSV.
+
+- 汇总: the summed tables in the official layout (the same ``formats.layout`` grids as the page: merged
+  headers, borders), with the number of reports counted and what was counted;
+- 填报情况: the year's overview, one row per organization;
+- 明细: one row per counted agency, one column per cell (official row and column labels as the header).
+
+Every figure is written as a number, never as text; "/" stays "/".
+"""
+
+import csv
+import io
+from decimal import Decimal
+
+from django.db.models import F
+from django.utils import timezone
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from . import oversight, sums
+from .formats import NOT_APPLICABLE, CellKey
+from .formats.layout import layout
+from .models import AnnualReport, PublishedFigure
+
+THIN = Side(style="thin")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+TABLES_START = 5  # the row where the first summed table begins on 汇总
+
+
+def number(value):
+    """A figure as the spreadsheet should hold it: an int, a Decimal for money, "/" or None."""
+    if value is None or value == NOT_APPLICABLE:
+        return value
+    return int(value) if value == value.to_integral_value() else Decimal(value).normalize()
+
+
+def counted_note(include_pending):
+    return "计入：已发布、已审核和待审核的报告" if include_pending else "计入：仅已发布的报告"
+
+
+# ---- 汇总 -----------------------------------------------------------------------------------------------
+
+
+def _write_grid(sheet, grid, top, values):
+    """Write a layout grid from row ``top``; returns the row after it. Spans become merged cells."""
+    taken = set()
+    row_number = top
+    for cells in [*grid.head, *grid.body]:
+        column = 1
+        for cell in cells:
+            while (row_number, column) in taken:
+                column += 1
+            target = sheet.cell(row=row_number, column=column)
+            if cell.spec is None:
+                target.value = cell.label
+                target.alignment = CENTER
+                target.font = Font(bold=cell.scope in ("col", "colgroup"))
+            else:
+                target.value = number(values.get(cell.spec.key))
+            for r in range(row_number, row_number + cell.rowspan):
+                for c in range(column, column + cell.colspan):
+                    taken.add((r, c))
+                    sheet.cell(row=r, column=c).border = BORDER
+            if cell.rowspan > 1 or cell.colspan > 1:
+                sheet.merge_cells(
+                    start_row=row_number,
+                    start_column=column,
+                    end_row=row_number + cell.rowspan - 1,
+                    end_column=column + cell.colspan - 1,
+                )
+            column += cell.colspan
+        row_number += 1
+    return row_number
+
+
+def _summary_sheet(sheet, year, result, include_pending):
+    sheet.title = "汇总"
+    sheet["A1"] = f"{year}年度政府信息公开工作年度报告 辖区汇总"
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A2"], sheet["B2"] = "计入报告数", result.counted
+    sheet["C2"], sheet["D2"] = "未计入机关数", len(result.missing)
+    sheet["A3"] = counted_note(include_pending) + "；合计数由各项汇总后计算，“/”不计入"
+    row = TABLES_START
+    for table in result.edition.tables:
+        sheet.cell(row=row, column=1, value=table.label).font = Font(bold=True)
+        row = _write_grid(sheet, layout(table), row + 1, result.values) + 1
+    sheet.freeze_panes = "A4"  # the title, the counts and the note stay in view
+    sheet.column_dimensions["A"].width = 28
+    for index in range(2, sheet.max_column + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 14
+
+
+# ---- 填报情况 -------------------------------------------------------------------------------------------
+
+OVERVIEW_HEADER = ["机关", "简称", "类型", "状态", "截止日期", "期限", "发布日期", "最近操作", "错误", "警告"]
+
+
+def overview_table(rows):
+    yield OVERVIEW_HEADER
+    for r in rows:
+        activity = timezone.localtime(r.last_activity).replace(tzinfo=None) if r.last_activity else None
+        yield [
+            r.organization.name,
+            r.organization.short_name,
+            r.organization.get_kind_display(),
+            r.state_label,
+            r.timeliness.deadline,
+            r.timeliness.text,
+            r.timeliness.published_on,
+            activity,
+            r.blocking if r.report else None,
+            r.warnings if r.report else None,
+        ]
+
+
+# ---- 明细 -----------------------------------------------------------------------------------------------
+
+
+def detail_values(scope, year, include_pending=False):
+    """[(organization, {CellKey: value})] of every counted report, by name: current published versions' figures,
+    or (switch on) the current cells of submitted and approved reports, totals derived."""
+    result = {}
+    pending = {}
+    if include_pending:
+        pending = {r.pk: r for r in sums._pending(scope, year).select_related("organization").prefetch_related("cells")}
+    reports = scope.within(
+        AnnualReport.objects.with_publication()
+        .filter(year=year, ever_published=True)
+        .exclude(pk__in=list(pending))
+        .select_related("organization")
+    )
+    organizations = {r.pk: r.organization for r in reports}
+    figures = PublishedFigure.objects.filter(
+        version__report_id__in=list(organizations), version__number=F("version__report__version")
+    ).values_list("version__report_id", "table", "row", "column", "value", "not_applicable")
+    for report_id, table, row, column, value, not_applicable in figures:
+        values = result.setdefault(report_id, {})
+        values[CellKey(table, row, column)] = NOT_APPLICABLE if not_applicable else value
+    for report in pending.values():
+        organizations[report.pk] = report.organization
+        result[report.pk] = report.values()
+    ordered = sorted(organizations, key=lambda pk: organizations[pk].name)
+    return [(organizations[pk], result.get(pk, {})) for pk in ordered]
+
+
+def detail_table(edition, details):
+    specs = edition.cell_specs()
+    yield ["机关", *[f"{_table_label(edition, s)} {s.label}" for s in specs]]
+    for organization, values in details:
+        yield [organization.name, *[number(values.get(s.key)) for s in specs]]
+
+
+def _table_label(edition, spec):
+    return edition.table(spec.key.table).label
+
+
+def _plain_sheet(sheet, title, rows, widths=(28,)):
+    sheet.title = title
+    for values in rows:
+        sheet.append(values)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = CENTER
+        cell.border = BORDER
+    sheet.freeze_panes = "B2"
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+
+
+def build_workbook(scope, year, include_pending=False):
+    """The workbook as bytes."""
+    result = sums.region_sums(scope, year, include_pending=include_pending)
+    book = Workbook()
+    _summary_sheet(book.active, year, result, include_pending)
+    _plain_sheet(book.create_sheet(), "填报情况", overview_table(oversight.overview_rows(scope, year)))
+    details = detail_values(scope, year, include_pending)
+    _plain_sheet(book.create_sheet(), "明细", detail_table(result.edition, details))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def detail_csv(scope, year, include_pending=False):
+    """明细 as CSV: UTF-8 with a BOM, so that Excel opens the Chinese headers right."""
+    edition = sums.edition_for_year(year)
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    for row in detail_table(edition, detail_values(scope, year, include_pending)):
+        writer.writerow(["" if v is None else v for v in row])
+    return out.getvalue().encode("utf-8")

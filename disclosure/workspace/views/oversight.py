@@ -1,0 +1,183 @@
+"""The supervising office's pages under /workspace/oversight/<year>/: the year's overview of its subtree.
+
+Only who oversees a subtree sees them (``permissions.oversight_scope_or_404``); anyone else gets 404."""
+
+from decimal import Decimal
+from urllib.parse import quote
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_safe
+
+from ... import oversight, sums, workbook
+from ...formats import CellKey, UnknownEdition, edition_for_year
+from ...formats.layout import layout
+from ...formats.values import format_value
+from ...models import Organization
+from ...permissions import oversight_scope_or_404
+from ...rendering import grid_columns
+from ..progress import reporting_year
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class OverviewFilter(forms.Form):
+    q = forms.CharField(label="搜索名称或简称", required=False, max_length=100)
+    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部"), *oversight.STATES.items()])
+    kind = forms.ChoiceField(label="类型", required=False, choices=[("", "全部"), *Organization.Kind.choices])
+    overdue = forms.BooleanField(label="只看已逾期未发布", required=False)
+    findings = forms.ChoiceField(
+        label="检查结果",
+        required=False,
+        choices=[("", "全部"), ("blocking", "有错误"), ("any", "有错误或警告")],
+    )
+    sort = forms.ChoiceField(
+        label="排序", required=False, choices=[(code, label) for code, (label, _) in oversight.SORTS.items()]
+    )
+
+
+@login_required
+@require_safe
+def start(request):
+    oversight_scope_or_404(request)
+    return redirect("workspace:oversight", reporting_year())
+
+
+@login_required
+@require_safe
+def overview(request, year):
+    scope = oversight_scope_or_404(request)
+    rows = oversight.overview_rows(scope, year)
+    form = OverviewFilter(request.GET or None)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    shown = oversight.filter_rows(rows, **{k: v for k, v in chosen.items() if v not in (None, "")})
+    context = {
+        "year": year,
+        "rows": shown,
+        "total": len(rows),
+        "counts": oversight.state_counts(rows),
+        "overdue": sum(1 for r in rows if r.timeliness.overdue),
+        "form": form,
+        "oversees": True,
+    }
+    return render(request, "workspace/oversight/overview.html", context)
+
+
+def _include_pending(request):
+    """The switch of the summed pages: published reports only (default), or submitted and approved ones too."""
+    return request.GET.get("include") == "pending"
+
+
+def _edition_or_404(year):
+    try:
+        return edition_for_year(year)
+    except UnknownEdition:
+        raise Http404("该年度没有适用的报告格式") from None
+
+
+@login_required
+@require_safe
+def totals(request, year):
+    scope = oversight_scope_or_404(request)
+    _edition_or_404(year)
+    include = _include_pending(request)
+    result = sums.region_sums(scope, year, include_pending=include)
+    query = "?include=pending" if include else ""
+
+    def fill(spec):
+        value = result.values.get(spec.key)
+        if value is None:
+            return ""
+        url = reverse("workspace:oversight_cell", args=[year, *spec.key]) + query
+        return format_html('<a href="{}">{}</a>', url, format_value(value))
+
+    grids = []
+    for table in result.edition.tables:
+        grid = layout(table, fill=fill)
+        grids.append({"grid": grid, "columns": grid_columns(grid)})
+    context = {"year": year, "sums": result, "grids": grids, "include": include, "oversees": True}
+    return render(request, "workspace/oversight/totals.html", context)
+
+
+@login_required
+@require_safe
+def cell(request, year, table, row, column):
+    scope = oversight_scope_or_404(request)
+    edition = _edition_or_404(year)
+    spec = edition.cell(CellKey(table, row, column))
+    if spec is None:
+        raise Http404("没有这个单元格")
+    include = _include_pending(request)
+    items = sums.drill_down(scope, year, spec.key, include_pending=include)
+    total = sum((i.value for i in items), Decimal(0))
+    before = sums.last_year(scope, year, spec.key, include_pending=include)
+    context = {
+        "last_year": "—" if before is None else format_value(before),
+        "change": "—" if before is None else _signed(total - before),
+        "year": year,
+        "spec": spec,
+        "table": edition.table(table),
+        "items": items,
+        "total": format_value(total),
+        "include": include,
+        "oversees": True,
+    }
+    return render(request, "workspace/oversight/cell.html", context)
+
+
+@login_required
+@require_safe
+def findings(request, year):
+    scope = oversight_scope_or_404(request)
+    _edition_or_404(year)
+    found = oversight.region_findings(scope, year)
+    rules = sorted({r.finding.rule for r in found})
+    rule = request.GET.get("rule", "")
+    error = ""
+    if rule and rule not in rules:
+        error = f"没有规则“{rule}”的检查结果，已显示全部"
+        rule = ""
+    shown = [r for r in found if not rule or r.finding.rule == rule]
+    context = {
+        "year": year,
+        "items": shown,
+        "total": len(found),
+        "rules": rules,
+        "rule": rule,
+        "error": error,
+        "reports": len({r.organization.pk for r in found}),
+        "oversees": True,
+    }
+    return render(request, "workspace/oversight/findings.html", context)
+
+
+def _download(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+@require_safe
+def workbook_xlsx(request, year):
+    scope = oversight_scope_or_404(request)
+    _edition_or_404(year)
+    content = workbook.build_workbook(scope, year, include_pending=_include_pending(request))
+    return _download(content, XLSX, f"{year}年度辖区汇总.xlsx")
+
+
+@login_required
+@require_safe
+def detail_csv(request, year):
+    scope = oversight_scope_or_404(request)
+    _edition_or_404(year)
+    content = workbook.detail_csv(scope, year, include_pending=_include_pending(request))
+    return _download(content, "text/csv; charset=utf-8", f"{year}年度辖区明细.csv")
+
+
+def _signed(value):
+    return ("+" if value > 0 else "") + format_value(value)

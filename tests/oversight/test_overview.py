@@ -1,0 +1,186 @@
+"""The year overview of a supervising office: who sees it, what each row says, filters, and its query bound."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from disclosure import publishing, workflow
+from disclosure.models import Membership
+from tests import factories
+
+WHO = ["anonymous", "editor_a", "editor_b", "reviewer_a", "reviewer_parent", "admin"]
+# Only who oversees a subtree sees the pages: the district's reviewer and the superuser. The reviewer of agency A
+# (no organization below it) and the editors get 404, as for any page they have no role on.
+STATUS = {"anonymous": 302, "editor_a": 404, "editor_b": 404, "reviewer_a": 404, "reviewer_parent": 200, "admin": 200}
+
+
+def person(people, who):
+    return None if who == "anonymous" else getattr(people, who)
+
+
+def at(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10)))
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_the_year_less_address_leads_to_the_reporting_year(people, as_user, who):
+    """(Every oversight page is in the permission matrix, tests/workspace/test_workspace_permissions.py.)"""
+    response = as_user(person(people, who)).get("/workspace/oversight/")
+    expected = STATUS[who]
+    assert response.status_code == (302 if expected == 200 else expected)
+    if expected == 200:
+        assert response.url == f"/workspace/oversight/{timezone.localdate().year - 1}/"
+
+
+@pytest.mark.parametrize("who", WHO[1:])
+def test_the_dashboard_links_to_it_only_for_who_oversees(people, as_user, who):
+    html = as_user(person(people, who)).get("/workspace/").content.decode()
+    assert ("/workspace/oversight/" in html) == (STATUS[who] == 200)
+
+
+@pytest.fixture
+def region(people):
+    """Agency A published on time, C published late, D returned, E submitted, F not started, G correcting."""
+    district = people.district
+    c, d, e, f, g = (
+        factories.organization(slug, parent=district, name=f"测试区{name}")
+        for slug, name in [
+            ("agency-c", "丙局"),
+            ("agency-d", "丁局"),
+            ("agency-e", "戊局"),
+            ("agency-f", "己局"),
+            ("agency-g", "庚局"),
+        ]
+    )
+    c.short_name = "丙"
+    c.save()
+    for org in (d, e):
+        Membership.objects.create(user=people.editor_a, organization=org, role=Membership.Role.EDITOR)
+    on_time, late = at(datetime.date(2022, 1, 10)), at(datetime.date(2022, 2, 5))
+    publishing.publish_report(
+        factories.complete_report(people.a, 2021), None, require_approved=False, published_at=on_time
+    )
+    publishing.publish_report(factories.complete_report(c, 2021), None, require_approved=False, published_at=late)
+    returned = workflow.submit_report(factories.complete_report(d, 2021), people.editor_a)
+    workflow.return_report(returned, people.reviewer_parent, "请核对表三")
+    workflow.submit_report(factories.complete_report(e, 2021), people.editor_a)
+    version = publishing.publish_report(factories.complete_report(g, 2021), None, require_approved=False)
+    publishing.reopen_for_correction(version.report, None, "更正表四")
+    return people
+
+
+def rows_of(html):
+    """{organization slug: the row's HTML}"""
+    found = {}
+    for chunk in html.split('<tr data-org="')[1:]:
+        slug, rest = chunk.split('"', 1)
+        found[slug] = rest.split("</tr>", 1)[0]
+    return found
+
+
+def test_every_organization_of_the_subtree_has_a_row_with_its_state(region, as_user):
+    html = as_user(region.reviewer_parent).get("/workspace/oversight/2021/").content.decode()
+    rows = rows_of(html)
+    assert set(rows) == {"district", "agency-a", "agency-c", "agency-d", "agency-e", "agency-f", "agency-g"}
+    assert "agency-b" not in rows  # another region
+    expected = {
+        "agency-a": ("已发布", "按时发布", "2022-01-10"),
+        "agency-c": ("已发布", "逾期 5 天发布", "2022-02-05"),
+        "agency-d": ("已退回", "已逾期", "—"),
+        "agency-e": ("待审核", "已逾期", "—"),
+        "agency-f": ("未开始", "已逾期", "—"),
+        "agency-g": ("更正中", "天发布", timezone.localdate().isoformat()[:4]),
+        "district": ("未开始", "已逾期", "—"),
+    }
+    for slug, words in expected.items():
+        for word in words:
+            assert word in rows[slug], (slug, word)
+    overdue_days = (timezone.localdate() - datetime.date(2022, 1, 31)).days
+    assert f"已逾期 {overdue_days} 天" in rows["agency-f"]
+    assert "3月31日" in rows["district"] and "1月31日" in rows["agency-f"]
+    assert 'href="/workspace/agency-a/2021/"' in rows["agency-a"]
+    assert "/workspace/agency-f/" not in rows["agency-f"]  # nothing to open yet
+
+
+def test_the_counts_per_state_include_not_started_and_correcting(region, as_user):
+    html = as_user(region.reviewer_parent).get("/workspace/oversight/2021/").content.decode()
+    for state, n in [
+        ("not_started", 2),
+        ("published", 2),
+        ("returned", 1),
+        ("submitted", 1),
+        ("correcting", 1),
+        ("draft", 0),
+        ("approved", 0),
+    ]:
+        assert f'data-state="{state}">' in html
+        link = html.split(f'data-state="{state}">', 1)[1].split("</a>", 1)[0]
+        assert f"<strong>{n}</strong>" in link, (state, link)
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("state=returned", {"agency-d"}),
+        ("state=not_started", {"agency-f", "district"}),
+        ("kind=government", {"district"}),
+        ("overdue=on", {"agency-d", "agency-e", "agency-f", "district"}),
+        ("q=丙", {"agency-c"}),
+        ("q=庚局", {"agency-g"}),
+        ("overdue=on&kind=department&q=己", {"agency-f"}),
+    ],
+)
+def test_the_filters_keep_the_rows_they_name(region, as_user, query, expected):
+    html = as_user(region.reviewer_parent).get("/workspace/oversight/2021/?" + query).content.decode()
+    assert set(rows_of(html)) == expected
+
+
+def test_the_findings_filter_and_counts(region, as_user):
+    """A blank cell in a draft is a blocking finding; the counts are those of the report's findings page."""
+    from disclosure.checks import check_report
+
+    report = region.a.reports.get()
+    blocking = sum(1 for f in check_report(report) if f.blocking)
+    client = as_user(region.reviewer_parent)
+    draft = factories.organization("agency-h", parent=region.district, name="测试区辛局")
+    from disclosure import actions
+
+    actions.create_report(draft, 2021)
+    html = client.get("/workspace/oversight/2021/?findings=blocking").content.decode()
+    rows = rows_of(html)
+    assert set(rows) == {"agency-h"}
+    expected = sum(1 for f in check_report(draft.reports.get()) if f.blocking)
+    assert expected > 0 and f">{expected}</a>" in rows["agency-h"]
+    assert blocking == 0
+
+
+def test_a_bad_filter_says_so_and_shows_everyone(region, as_user):
+    html = as_user(region.reviewer_parent).get("/workspace/oversight/2021/?state=nonsense").content.decode()
+    assert "筛选条件有误" in html and "状态" in html
+    assert len(rows_of(html)) == 7
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def more_agencies(people, n, start=0):
+    for i in range(start, start + n):
+        org = factories.organization(f"extra-{i}", parent=people.district, name=f"追加机关{i}")
+        report = factories.complete_report(org, 2021)
+        factories.complete_report(org, 2020)
+        if i % 2:
+            publishing.publish_report(report, None, require_approved=False)
+
+
+def test_the_overview_runs_the_same_queries_for_3_and_30_agencies(people, as_user):
+    client = as_user(people.reviewer_parent)
+    more_agencies(people, 3)
+    few = queries(client, "/workspace/oversight/2021/")
+    more_agencies(people, 27, start=3)
+    assert queries(client, "/workspace/oversight/2021/") == few
