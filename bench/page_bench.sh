@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Public report page under gunicorn (2 workers) against a static file of the same size served by the same
-# server (WhiteNoise), each for $DURATION seconds with wrk over loopback, alternately twice, in the same run.
-# Usage: bench/page_bench.sh   (after bench/pdf_bench.py or any run that created bench/output/bench.sqlite3)
+# A public URL under gunicorn (2 workers) against a static file of the same size served by the same server
+# (WhiteNoise), each for $DURATION seconds with wrk over loopback, alternately twice, in the same run.
+# Usage: bench/page_bench.sh                       the report page
+#        PAGE=/reports/xiuzhou-hitech-zone/2020.pdf NAME=pdf bench/page_bench.sh    the PDF download
+# (after bench/pdf_bench.py or any run that created bench/output/bench.sqlite3)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -22,7 +24,8 @@ import common; common.setup_django(); common.ensure_demo()
 PY
 $PY manage.py collectstatic --noinput -v0
 
-PAGE=/reports/xiuzhou-hitech-zone/2020/
+PAGE=${PAGE:-/reports/xiuzhou-hitech-zone/2020/}
+NAME=${NAME:-page}
 .venv/bin/gunicorn reportsite.wsgi --bind 127.0.0.1:$PORT --workers 2 --log-level warning &
 GUNICORN=$!
 trap 'kill $GUNICORN 2>/dev/null || true' EXIT
@@ -30,7 +33,8 @@ for _ in $(seq 50); do curl -sf -o /dev/null "http://127.0.0.1:$PORT$PAGE" && br
 
 size=$(curl -s -o /dev/null -w '%{size_download}' "http://127.0.0.1:$PORT$PAGE")
 # A static file of exactly the page's size, served by WhiteNoise from STATIC_ROOT (found at startup, so restart).
-head -c "$size" /dev/urandom | base64 -w 100 | head -c "$size" > staticfiles/bench-same-size.txt
+# (In Python: a shell pipe ending in `head -c` dies of SIGPIPE under pipefail once the file is large.)
+$PY -c "import base64, os; print(base64.b64encode(os.urandom($size)).decode()[:$size], end='')" > staticfiles/bench-same-size.txt
 kill $GUNICORN; wait $GUNICORN 2>/dev/null || true
 .venv/bin/gunicorn reportsite.wsgi --bind 127.0.0.1:$PORT --workers 2 --log-level warning &
 GUNICORN=$!
@@ -41,10 +45,10 @@ run() {
   awk '/Requests\/sec/ {print $2}' "$OUT/wrk-$2.txt"
 }
 # Alternately, twice each, so that a change in the machine's load hits both alike; the mean of the two.
-page1=$(run "$PAGE" page-1); static1=$(run /static/bench-same-size.txt static-1)
-page2=$(run "$PAGE" page-2); static2=$(run /static/bench-same-size.txt static-2)
+page1=$(run "$PAGE" $NAME-1); static1=$(run /static/bench-same-size.txt $NAME-static-1)
+page2=$(run "$PAGE" $NAME-2); static2=$(run /static/bench-same-size.txt $NAME-static-2)
 page_rps=$(awk -v a="$page1" -v b="$page2" 'BEGIN {printf "%.0f", (a + b) / 2}')
 static_rps=$(awk -v a="$static1" -v b="$static2" 'BEGIN {printf "%.0f", (a + b) / 2}')
 ratio=$(awk -v a="$page_rps" -v b="$static_rps" 'BEGIN {printf "%.2f", a / b}')
 printf '{"page_bytes": %s, "page_rps": %s, "static_rps": %s, "ratio": %s, "runs": [%s, %s, %s, %s]}\n' \
-  "$size" "$page_rps" "$static_rps" "$ratio" "$page1" "$static1" "$page2" "$static2" | tee "$OUT/page.json"
+  "$size" "$page_rps" "$static_rps" "$ratio" "$page1" "$static1" "$page2" "$static2" | tee "$OUT/$NAME.json"

@@ -8,6 +8,7 @@ echo "== PDF rendering (WeasyPrint vs LibreOffice and Chromium), 5 runs each"
 ${PYTHON:-.venv/bin/python} bench/pdf_bench.py 5
 echo "== public report page vs a static file of the same size, gunicorn 2 workers, wrk 20 s each"
 bash bench/page_bench.sh
+PAGE=/reports/xiuzhou-hitech-zone/2020.pdf NAME=pdf bash bench/page_bench.sh
 echo "== publishing 1,000 versions through db_worker with 2 workers (PostgreSQL)"
 .venv/bin/python bench/publish_bench.py 1000 2
 echo "== workspace table 三: page and save server time (median of 20)"

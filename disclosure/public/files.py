@@ -31,6 +31,7 @@ def serve(field_file, *, filename, content_type, attachment):
         return response
     response = FileResponse(field_file.storage.open(field_file.name, "rb"), content_type=content_type)
     response["Content-Disposition"] = disposition
+    response.stored_file = field_file.name  # for the page cache: it keeps the name, not the bytes
     return response
 
 

@@ -15,10 +15,12 @@ import functools
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils.cache import get_conditional_response
 
 TIMEOUT = 60
 
@@ -94,17 +96,34 @@ class PublicPageCacheMiddleware:
         key = f"public-page:{generation()}:{request.path}"
         cached = cache.get(key)
         if cached is not None:
-            content, headers = cached
-            response = HttpResponse(content)
-            for name, value in headers.items():
-                response[name] = value
-            return response
+            return _from_cache(request, *cached)
         response = self.get_response(request)
-        if (
-            getattr(response, "public_page", False)
-            and response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-        ):
-            cache.set(key, (response.content, dict(response.headers)), TIMEOUT)
+        if getattr(response, "public_page", False) and response.status_code == 200 and not response.cookies:
+            kept = _kept(response)
+            if kept is not None:
+                cache.set(key, (kept, dict(response.headers)), TIMEOUT)
         return response
+
+
+def _kept(response):
+    """What the cache keeps of a response: its bytes, or for a file streamed from storage its name (the
+    download then costs what a static file does: no query but the generation, no view); None: not kept."""
+    if not response.streaming:
+        return response.content
+    name = getattr(response, "stored_file", None)
+    return {"stored_file": name} if name else None
+
+
+def _from_cache(request, kept, headers):
+    etag = headers.get("ETag")
+    not_modified = etag and get_conditional_response(request, etag=etag)
+    if not_modified:
+        response = not_modified
+    elif isinstance(kept, dict):
+        response = FileResponse(default_storage.open(kept["stored_file"], "rb"))
+    else:
+        response = HttpResponse(kept)
+    for name, value in headers.items():
+        if not (not_modified and name in ("Content-Length", "Content-Type", "Content-Disposition")):
+            response[name] = value
+    return response

@@ -131,6 +131,7 @@ def _render_report(request, versions, chosen, number):
 
 
 @require_safe
+@cached_page
 def download(request, slug, year, fmt, number=None):
     chosen = _pick(_versions(slug, year), number)
     if fmt in STORED:
