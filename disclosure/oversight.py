@@ -215,6 +215,7 @@ def filter_rows(rows, state="", kind="", overdue=False, findings="", q="", sort=
 @dataclass
 class RegionFinding:
     organization: Organization
+    report: object  # the AnnualReport, for the link to the cell where the finding is fixed
     part: object  # the edition's Part the finding is in
     finding: object  # checks.Finding
 
@@ -237,8 +238,9 @@ def region_findings(scope, year):
     reports = year_reports(list(organizations), year, organizations)
     found = []
     for organization_id, findings in findings_of(reports, year, organizations).items():
-        edition = reports[organization_id].format
+        report, organization = reports[organization_id], organizations[organization_id]
+        report.organization = organization  # already loaded: the links need its slug, not another query
         for f in findings:
-            found.append(RegionFinding(organizations[organization_id], part_of(edition, f), f))
+            found.append(RegionFinding(organization, report, part_of(report.format, f), f))
     found.sort(key=lambda r: (not r.finding.blocking, r.finding.incomplete, r.organization.name, r.finding.rule))
     return found

@@ -43,6 +43,8 @@ def test_every_finding_of_the_subtree_is_listed_errors_first(region, as_user):
         assert finding.message in html
     table_part = next(p for p in EDITION.parts if p.is_table and p.table is APPLICATIONS)
     assert f'href="/workspace/agency-a/{YEAR}/part/{table_part.code}/"' in html
+    # each finding also links to the cell (or text) of that agency's report where it is fixed
+    assert f'href="/workspace/agency-a/{YEAR}/part/{table_part.code}/#id_' in html
 
 
 def test_the_rule_filter_keeps_one_rule(region, as_user):
