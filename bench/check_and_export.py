@@ -4,13 +4,14 @@ Run: .venv/bin/python bench/check_and_export.py   (uses a throwaway SQLite datab
 """
 
 import os
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
 os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reportsite.settings")
 
@@ -26,12 +27,7 @@ from disclosure.models import AnnualReport  # noqa: E402
 
 
 def median_ms(func, runs=30):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    return common.median_ms(func, runs)
 
 
 def main():

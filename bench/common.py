@@ -2,12 +2,24 @@
 
 import copy
 import os
+import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "bench" / "output"
 DB = OUTPUT / "bench.sqlite3"
+
+
+def median_ms(func, runs):
+    """The median wall time of ``runs`` calls of ``func``, in milliseconds."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
 
 
 def setup_django(database=None):

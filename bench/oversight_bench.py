@@ -11,13 +11,15 @@ Run on PostgreSQL (a throwaway database is created and dropped):
 """
 
 import os
-import statistics
 import sys
 import time
 from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "reportsite.settings")
 
 import django  # noqa: E402
@@ -32,12 +34,7 @@ YEAR = 2021
 
 
 def median_ms(func, runs=5):
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+    return common.median_ms(func, runs)
 
 
 def build(n):
