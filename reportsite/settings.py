@@ -257,7 +257,8 @@ STORAGES = {
 # --- Cache --------------------------------------------------------------------------------
 # The public page cache (disclosure/public/pagecache.py). Local memory by default (one per process; the
 # publication generation in the database still empties every process's pages at once); CACHE_URL=redis://…
-# shares the pages between all processes and servers.
+# shares the pages between all processes and servers and keeps the generation there too, so that a cached
+# page or download needs no database query.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}

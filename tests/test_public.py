@@ -292,6 +292,49 @@ def test_publishing_empties_the_page_cache_of_every_process(client, report, publ
     assert "更正，第2版" in client.get("/").content.decode()
 
 
+@pytest.fixture
+def shared_cache(settings):
+    """The generation kept in the cache, as with CACHE_URL=redis://… (the local-memory cache stands in for
+    Redis here; tests/test_several_servers.py runs the real one)."""
+    settings.CACHE_URL = "redis://stand-in"
+
+
+def test_with_a_shared_cache_a_kept_page_and_download_need_no_query(
+    client, published, shared_cache, django_assert_num_queries
+):
+    page = client.get("/reports/agency/2021/").content
+    with django_assert_num_queries(0):
+        assert client.get("/reports/agency/2021/").content == page
+    download = client.get("/reports/agency/2021.pdf")
+    with django_assert_num_queries(0):
+        again = client.get("/reports/agency/2021.pdf")
+    assert b"".join(again.streaming_content) == b"".join(download.streaming_content)
+
+
+def test_with_a_shared_cache_the_generation_rises_when_the_change_commits(
+    client, report, published, shared_cache, django_capture_on_commit_callbacks
+):
+    assert "第1版" in client.get("/reports/agency/2021/").content.decode()
+    before = pagecache.generation()
+    reopen_for_correction(report, None, "更正一处。")
+    approve(report)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        publish_report(report, None)
+        assert pagecache.generation() == before  # not before the commit: a page read now would be stale
+    assert callbacks and pagecache.generation() > before
+    assert "第2版" in client.get("/reports/agency/2021/").content.decode()
+
+
+def test_with_a_shared_cache_a_lost_generation_matches_no_kept_page(client, published, shared_cache):
+    from django.core.cache import cache
+
+    client.get("/reports/agency/")
+    Organization.objects.filter(slug="agency").update(name="改过名的教育局")
+    assert "改过名的教育局" not in client.get("/reports/agency/").content.decode()  # kept for a minute
+    cache.delete(pagecache.GENERATION_KEY)  # Redis restarted, say, and the pages were kept elsewhere
+    assert "改过名的教育局" in client.get("/reports/agency/").content.decode()
+
+
 # ---- query counts --------------------------------------------------------------------------------------
 
 
