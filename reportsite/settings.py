@@ -261,7 +261,11 @@ STORAGES = {
 # page or download needs no database query.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {"BACKEND": "disclosure.cache.RedisCache", "LOCATION": CACHE_URL},
+        # Each process's own copy of the public pages it served, checked against the shared generation.
+        "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}},
+    }
 elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: only redis://host:port/db (or rediss://, unix://) works")
 else:

@@ -11,9 +11,15 @@ Where the generation lives depends on the cache:
   also reaches a web process when a separate worker process did the rendering. Each visitor's request reads
   it (one small query).
 - With a shared cache (``CACHE_URL=redis://…``) it is a counter in that cache, raised right after the change
-  commits. A cached page then costs one cache round trip (the generation and the page in one ``get_many``)
-  and no database query at all, which is what lets a download run at the rate of a static file. If the
-  counter is lost (Redis restarted or evicted it) a new one starts from the clock, so no old page matches.
+  commits and announced on a Redis channel in the same atomic step. Each process subscribes to the channel
+  (``GenerationWatch``) and keeps the pages it served in its own memory too, so a page it already holds costs
+  no round trip at all: it polls its subscription's socket (a non-blocking read, no request to Redis) and
+  answers from memory, which is what lets a download run at nearly the rate of a static file. The poll is
+  made in the request itself, not in a background thread, so an announcement that reached the socket before
+  the request is always seen: publish through one server, and the next request to any other gets the new
+  page. Pages the process doesn't hold come from Redis (one ``get``), and while the subscription is down
+  every request reads the counter and the page in one ``get_many``. If the counter is lost (Redis restarted
+  or evicted it) a new one starts from the clock, so no old page matches.
 
 Pages are also dropped after ``TIMEOUT`` seconds, which bounds how long an edit made in the admin (an
 organization renamed, say) takes to show. Only visitors' pages are cached (requests without a session
@@ -21,10 +27,13 @@ cookie): a signed-in user's page may carry things of their own.
 """
 
 import functools
+import logging
+import os
+import threading
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -33,6 +42,9 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
 
 TIMEOUT = 60
+PROCESS_CACHE = "process"  # settings.CACHES alias of each process's own copy of the pages (shared cache only)
+
+logger = logging.getLogger(__name__)
 
 
 GENERATION_KEY = "public-generation"
@@ -82,10 +94,80 @@ def invalidate():
 
 
 def _raise_cached_generation():
+    if hasattr(cache, "raise_counter"):  # disclosure.cache.RedisCache: raised and announced at once
+        cache.raise_counter(GENERATION_KEY, _channel())
+        return
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # lost: a fresh value from the clock differs from every earlier one
         cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+def _channel():
+    return cache.make_key(GENERATION_KEY)  # with the cache's key prefix: deployments sharing a Redis don't mix
+
+
+class GenerationWatch:
+    """This process's knowledge of the shared generation, kept current by a Redis subscription.
+
+    ``current()`` drains the subscription without waiting and returns the newest generation announced, or
+    None when there is no subscription (no Redis pub/sub, or it failed: the caller then asks Redis). The
+    value only ever rises (announcements of two publications may cross), and it is read from Redis once the
+    subscription is confirmed — again whenever redis-py reconnects and subscribes anew by itself — so
+    nothing announced while it wasn't listening is missed.
+    """
+
+    RETRY_SECONDS = 5
+
+    def __init__(self):
+        self._lock = threading.Lock()  # gthread workers share the process
+        self._pid = None
+        self._pubsub = None
+        self._value = None
+        self._retry_at = 0.0
+        self._reconnected = False
+
+    def current(self):
+        with self._lock:
+            if self._pid != os.getpid():  # forked after subscribing: the socket belongs to the parent
+                self._pid, self._pubsub, self._value = os.getpid(), None, None
+            try:
+                if self._pubsub is None and not self._subscribe():
+                    return None
+                while (message := self._pubsub.get_message(timeout=0)) is not None:
+                    if message["type"] == "message":
+                        self._value = max(self._value, int(message["data"]))
+                if self._reconnected:
+                    self._reconnected = False
+                    self._value = max(self._value, _cached_generation(cache.get(GENERATION_KEY)))
+                return self._value
+            except Exception:  # noqa: BLE001 - Redis down or restarted: ask it per request until it is back
+                logger.warning("Lost the publication generation subscription", exc_info=True)
+                self._drop()
+                return None
+
+    def _subscribe(self):
+        if not hasattr(cache, "subscribe") or time.monotonic() < self._retry_at:
+            return False
+        self._retry_at = time.monotonic() + self.RETRY_SECONDS
+        self._pubsub = cache.subscribe(_channel())
+        self._pubsub.connection.register_connect_callback(self._on_reconnect)
+        self._value = _cached_generation(cache.get(GENERATION_KEY))
+        return True
+
+    def _on_reconnect(self, connection):
+        self._reconnected = True  # runs after redis-py's own callback, which subscribed again
+
+    def _drop(self):
+        if self._pubsub is not None:
+            try:
+                self._pubsub.close()
+            except Exception:  # noqa: BLE001 - already broken
+                pass
+        self._pubsub = self._value = None
+
+
+watch = GenerationWatch()
 
 
 def cached_page(view):
@@ -105,8 +187,9 @@ def cached_page(view):
     return wrapper
 
 
+@functools.lru_cache(maxsize=4096)  # bounded: random paths only churn it; the URLconf never changes in a process
 def _is_cached_view(path):
-    """Whether the path goes to a ``cached_page`` view (the URL resolver caches its patterns: cheap)."""
+    """Whether the path goes to a ``cached_page`` view (resolving is most of a cached page's own cost)."""
     try:
         match = resolve(path)
     except Resolver404:
@@ -143,7 +226,7 @@ class PublicPageCacheMiddleware:
         if getattr(response, "public_page", False) and response.status_code == 200 and not response.cookies:
             kept = _kept(response)
             if kept is not None:
-                cache.set(_page_key(request.path), (current, kept, dict(response.headers)), TIMEOUT)
+                _keep(request.path, (current, kept, dict(response.headers)))
         return response
 
 
@@ -152,12 +235,31 @@ def _page_key(path):
 
 
 def _lookup(path):
-    """(the current generation, what the cache holds for the path): one round trip to a shared cache."""
+    """(the current generation, what the caches hold for the path). With a shared cache and a live
+    subscription, a page this process holds needs no round trip; otherwise at most one."""
     key = _page_key(path)
-    if shared_cache():
+    if not shared_cache():
+        return _database_generation(), cache.get(key)
+    current = watch.current()
+    if current is None:
         found = cache.get_many([GENERATION_KEY, key])
         return _cached_generation(found.get(GENERATION_KEY)), found.get(key)
-    return _database_generation(), cache.get(key)
+    kept = _process_cache().get(key)
+    if kept is None or kept[0] != current:
+        kept = cache.get(key)
+        if kept is not None and kept[0] == current:
+            _process_cache().set(key, kept, TIMEOUT)
+    return current, kept
+
+
+def _keep(path, entry):
+    cache.set(_page_key(path), entry, TIMEOUT)
+    if shared_cache():
+        _process_cache().set(_page_key(path), entry, TIMEOUT)
+
+
+def _process_cache():
+    return caches[PROCESS_CACHE] if PROCESS_CACHE in settings.CACHES else cache
 
 
 def _kept(response):
