@@ -12,6 +12,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -57,8 +58,10 @@ def home(request):
 @require_safe
 @cached_page
 def organization(request, slug):
-    org = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
-    context = {"organization": org, "reports": organization_reports(org), "summary_years": summary_years(org)}
+    below = Organization.objects.filter(parent=OuterRef("pk"))
+    org = get_object_or_404(Organization.objects.select_related("parent").annotate(has_children=Exists(below)), slug=slug)
+    years = summary_years(org) if org.has_children else []  # an agency's page costs no query more
+    context = {"organization": org, "reports": organization_reports(org), "summary_years": years}
     return _short_cache(render(request, "public/organization.html", context))
 
 
