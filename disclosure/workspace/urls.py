@@ -28,6 +28,7 @@ urlpatterns = [
     path("review/", dashboard.review_queue, name="review"),
     path("oversight/", oversight.start, name="oversight_start"),
     path("oversight/<year:year>/", oversight.overview, name="oversight"),
+    path("oversight/<year:year>/remind/", oversight.remind, name="oversight_remind"),
     path("oversight/<year:year>/totals/", oversight.totals, name="oversight_totals"),
     path("oversight/<year:year>/findings/", oversight.findings, name="oversight_findings"),
     path("oversight/<year:year>/workbook.xlsx", oversight.workbook_xlsx, name="oversight_xlsx"),
