@@ -199,6 +199,11 @@ class Plan:
     def ok(self):
         return not self.errors
 
+    @property
+    def new_roles(self):
+        """(username, organization name, role label) of the roles to add, for people to read."""
+        return [(username, name, Membership.Role(role).label) for username, name, role in self.memberships]
+
     def counts(self):
         created = sum(1 for o in self.organizations if o.created)
         updated = sum(1 for o in self.organizations if not o.created and o.changes)

@@ -62,8 +62,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"第 {change.row} 行：更新 {change.name}（{'；'.join(change.changes)}）")
         for username, email in plan.new_users.items():
             self.stdout.write(f"新建账号 {username} <{email}>")
-        for username, name, role in plan.memberships:
-            self.stdout.write(f"新增角色 {username} · {name} · {orgimport.Membership.Role(role).label}")
+        for username, name, role in plan.new_roles:
+            self.stdout.write(f"新增角色 {username} · {name} · {role}")
 
 
 def _read(file):
