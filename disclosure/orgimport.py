@@ -230,7 +230,9 @@ def plan_import(rows):
     _check_slugs(plan, in_file, existing)
     _plan_people(plan, rows, in_file)
     if plan.ok:
-        plan.organizations = [_change(in_file[name], existing.get(name), parents) for name in _parents_first(in_file, parents)]
+        plan.organizations = [
+            _change(in_file[name], existing.get(name), parents) for name in _parents_first(in_file, parents)
+        ]
     plan.errors.sort(key=lambda e: e[0])
     return plan
 
@@ -367,7 +369,9 @@ def _plan_people(plan, rows, in_file):
     for username, (email, number) in wanted.items():
         user = users.get(username)
         if user is None and not email:
-            plan.errors.append((number, f"用户“{username}”不存在：新账号要写邮箱，如 {username}:{username}@example.gov.cn"))
+            plan.errors.append(
+                (number, f"用户“{username}”不存在：新账号要写邮箱，如 {username}:{username}@example.gov.cn")
+            )
         elif user is None:
             plan.new_users[username] = email
         elif email and user.email and user.email.lower() != email.lower():
@@ -434,11 +438,11 @@ def _change(row, org, parents):
     }
     labels = {"short_name": "简称", "kind": "类型", "slug": "网址标识", "parent": "上级"}
     shown = {"kind": dict(Organization.Kind.choices)}
-    changes = [
-        f"{labels[k]}：{shown.get(k, {}).get(before[k], before[k]) or '（空）'} → {shown.get(k, {}).get(v, v) or '（空）'}"
-        for k, v in fields.items()
-        if before[k] != v
-    ]
+
+    def printed(key, value):
+        return shown.get(key, {}).get(value, value) or "（空）"
+
+    changes = [f"{labels[k]}：{printed(k, before[k])} → {printed(k, v)}" for k, v in fields.items() if before[k] != v]
     return OrganizationChange(row.number, row.name, False, changes, fields)
 
 

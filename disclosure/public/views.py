@@ -59,7 +59,9 @@ def home(request):
 @cached_page
 def organization(request, slug):
     below = Organization.objects.filter(parent=OuterRef("pk"))
-    org = get_object_or_404(Organization.objects.select_related("parent").annotate(has_children=Exists(below)), slug=slug)
+    org = get_object_or_404(
+        Organization.objects.select_related("parent").annotate(has_children=Exists(below)), slug=slug
+    )
     years = summary_years(org) if org.has_children else []  # an agency's page costs no query more
     context = {"organization": org, "reports": organization_reports(org), "summary_years": years}
     return _short_cache(render(request, "public/organization.html", context))

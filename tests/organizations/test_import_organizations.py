@@ -79,7 +79,9 @@ def test_the_printed_link_sets_the_password_once(district, tmp_path, client):
     path = line.split("https://reports.example.gov.cn", 1)[1]
     form = client.get(path, follow=True)
     assert "请为账号 <strong>zhao</strong> 设置密码" in form.content.decode()
-    done = client.post(form.redirect_chain[-1][0], {"new_password1": "Xiuzhou-2026-pw", "new_password2": "Xiuzhou-2026-pw"})
+    done = client.post(
+        form.redirect_chain[-1][0], {"new_password1": "Xiuzhou-2026-pw", "new_password2": "Xiuzhou-2026-pw"}
+    )
     assert done.status_code == 302
     assert User.objects.get(username="zhao").check_password("Xiuzhou-2026-pw")
     assert "链接无效" in client.get(path, follow=True).content.decode()  # used: no second time
@@ -87,7 +89,12 @@ def test_the_printed_link_sets_the_password_once(district, tmp_path, client):
 
 def test_send_email_mails_the_links(district, tmp_path):
     out, _ = run(write(tmp_path, GOOD), "--send-email")
-    assert sorted(m.to[0] for m in mail.outbox) == ["li@xz.gov.cn", "wang@xz.gov.cn", "zhang@xz.gov.cn", "zhao@xz.gov.cn"]
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "li@xz.gov.cn",
+        "wang@xz.gov.cn",
+        "zhang@xz.gov.cn",
+        "zhao@xz.gov.cn",
+    ]
     assert "/workspace/password/set/" in mail.outbox[0].body and "请设置您的账号密码" in mail.outbox[0].subject
     assert "设置密码：http" not in out
 
@@ -160,7 +167,7 @@ def test_a_bad_row_is_reported_and_nothing_is_imported(district, tmp_path, line,
     with pytest.raises(SystemExit) as exit:
         call_command("import_organizations", write(tmp_path, [HEADER, BASE, line]), stdout=io.StringIO(), stderr=err)
     assert exit.value.code == 1
-    assert f"第 3 行：" in err.getvalue() and reason in err.getvalue()
+    assert "第 3 行：" in err.getvalue() and reason in err.getvalue()
     assert "共 1 处错误，没有导入任何内容" in err.getvalue()
     assert snapshot() == before
 
@@ -191,7 +198,9 @@ def test_an_existing_user_with_another_email_is_refused(district, tmp_path):
 def test_an_ambiguous_short_name_is_refused(district, tmp_path):
     factories.organization("a1", name="甲区教育局").__class__.objects.filter(slug="a1").update(short_name="教育局")
     factories.organization("a2", name="乙区教育局").__class__.objects.filter(slug="a2").update(short_name="教育局")
-    plan = orgimport.plan_import(orgimport.read_rows(open(write(tmp_path, [HEADER, "某学校,,部门,教育局,,"]), "rb").read()))
+    plan = orgimport.plan_import(
+        orgimport.read_rows(open(write(tmp_path, [HEADER, "某学校,,部门,教育局,,"]), "rb").read())
+    )
     assert plan.errors == [(2, "上级“教育局”不唯一（乙区教育局、甲区教育局），请写全称")]
 
 

@@ -108,7 +108,9 @@ def test_it_never_shows_a_figure_that_is_not_public(region, client):
     # Published as version 2, still rendering: its figures are not public yet.
     reopened.refresh_from_db()
     publishing.publish_report(reopened, None, require_approved=False)
-    PublishedVersion.objects.filter(report=reopened, number=2).update(render_state=PublishedVersion.RenderState.RENDERING)
+    PublishedVersion.objects.filter(report=reopened, number=2).update(
+        render_state=PublishedVersion.RenderState.RENDERING
+    )
     pagecache.invalidate()
     html = client.get(URL).content.decode()
     assert figure(html, FIRST) == "12"

@@ -74,7 +74,9 @@ def test_the_database_refuses_a_second_reminder_the_same_day(people):
     from django.db import IntegrityError, transaction
 
     today = datetime.date.today()
-    Reminder.objects.create(organization=people.a, year=YEAR, sent_at=datetime.datetime.now(datetime.UTC), sent_on=today)
+    Reminder.objects.create(
+        organization=people.a, year=YEAR, sent_at=datetime.datetime.now(datetime.UTC), sent_on=today
+    )
     with pytest.raises(IntegrityError), transaction.atomic():
         Reminder.objects.create(
             organization=people.a, year=YEAR, sent_at=datetime.datetime.now(datetime.UTC), sent_on=today

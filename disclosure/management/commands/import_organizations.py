@@ -13,7 +13,8 @@ class Command(BaseCommand):
     help = (
         "Create or update organizations, accounts and roles from a CSV or XLSX file (columns 名称, 简称, 类型, 上级, "
         "编辑, 审核; people as 用户名:邮箱 separated by ;). All or nothing. "
-        "退出状态：0 已导入（或 --dry-run 检查通过）；1 有错误的行，未做任何修改；2 拒绝执行（文件无法读取、过大或表头有误）"
+        "退出状态：0 已导入（或 --dry-run 检查通过）；1 有错误的行，未做任何修改；"
+        "2 拒绝执行（文件无法读取、过大或表头有误）"
     )
 
     def add_arguments(self, parser):

@@ -100,7 +100,9 @@ def _say_outcome(request, outcome):
         sent = "、".join(f"{org.name}（{len(to)} 人）" for org, to in outcome.sent)
         messages.success(request, f"已向 {len(outcome.sent)} 个机关的填报人发送提醒：{sent}")
     if outcome.already:
-        messages.warning(request, f"今天已经提醒过，不再重复发送（每个机关每天最多提醒一次）：{_names(outcome.already)}")
+        messages.warning(
+            request, f"今天已经提醒过，不再重复发送（每个机关每天最多提醒一次）：{_names(outcome.already)}"
+        )
     if outcome.no_email:
         messages.warning(
             request, f"没有填写了邮箱的填报人，无法发送提醒：{_names(outcome.no_email)}。请在管理后台为其填报人填写邮箱"
@@ -108,7 +110,8 @@ def _say_outcome(request, outcome):
     if outcome.not_due:
         messages.info(
             request,
-            f"已发布或离截止日期还早（截止前 {reminders.REMIND_BEFORE_DAYS} 天起才可提醒），未发送：{_names(outcome.not_due)}",
+            f"已发布或离截止日期还早（截止前 {reminders.REMIND_BEFORE_DAYS} 天起才可提醒），"
+            f"未发送：{_names(outcome.not_due)}",
         )
     for org, reason in outcome.failed:
         messages.error(request, f"向{org.name}发送提醒失败：{reason}。请稍后重试")
