@@ -28,7 +28,8 @@ def can_remind(row):
 
 
 def mark_rows(rows, year):
-    """Give each overview row ``remindable`` and ``last_reminder`` (the date of its latest reminder): one query."""
+    """Give each overview row ``last_reminder`` (when its latest reminder was sent) and ``remindable`` (a box to
+    tick: not published, deadline near or past, not reminded today): one query."""
     last = dict(
         Reminder.objects.filter(year=year, organization_id__in=[r.organization.pk for r in rows])
         .values("organization_id")
@@ -36,9 +37,11 @@ def mark_rows(rows, year):
         .values_list("organization_id", "last")
         .order_by()
     )
+    today = timezone.localdate()
     for row in rows:
-        row.remindable = can_remind(row)
         row.last_reminder = last.get(row.organization.pk)
+        reminded_today = row.last_reminder is not None and timezone.localdate(row.last_reminder) == today
+        row.remindable = can_remind(row) and not reminded_today
     return rows
 
 

@@ -46,6 +46,7 @@ def test_it_mails_the_editors_and_records_the_reminder(people, as_user):
     row = response.content.decode().split('data-org="agency-a"', 1)[1].split("</tr>", 1)[0]
     day = timezone.localtime(reminder.sent_at)
     assert f"已提醒 {day.month}月{day.day}日" in row
+    assert 'form="reminder-form"' not in row  # reminded today: no box to tick again
 
 
 def test_a_not_started_report_links_to_the_dashboard(people, as_user):
