@@ -88,7 +88,7 @@ def public_sums(scope, year):
 
     ``RegionTotal`` follows the newest frozen version, which is public only once rendered; so the few current
     versions not ready yet (rendering, failed) are taken out again and their report's newest ready version,
-    if any, put back. ``missing`` lists the organizations without a public version for the year."""
+    if any, put back. Who has not published is the public listing's to say (``public.listing.year_reports``)."""
     edition = edition_for_year(year)
     sums = {}
     published = (
@@ -117,14 +117,7 @@ def public_sums(scope, year):
             Exists(PublishedVersion.objects.filter(report=OuterRef("pk"), render_state=READY))
         )
     )
-    missing = scope.within(Organization.objects.all(), "pk").exclude(pk__in=public.values("organization_id"))
-    return Sums(
-        edition=edition,
-        year=year,
-        values=derive(edition, entered),
-        counted=public.count(),
-        missing=list(missing.order_by("name").only("pk", "name", "slug")),
-    )
+    return Sums(edition=edition, year=year, values=derive(edition, entered), counted=public.count())
 
 
 READY = PublishedVersion.RenderState.READY

@@ -231,3 +231,19 @@ def test_a_file_too_large_is_refused(db, tmp_path):
     with pytest.raises(CommandError, match="文件过大") as error:
         run(str(path))
     assert error.value.returncode == 2
+
+
+def test_moving_an_organization_under_its_own_child_is_a_cycle(district, tmp_path):
+    factories.organization("edu", parent=district, name="秀洲区教育局")
+    lines = [HEADER, "嘉兴市秀洲区人民政府,,,秀洲区教育局,,"]
+    plan = orgimport.plan_import(orgimport.read_rows(open(write(tmp_path, lines), "rb").read()))
+    assert plan.errors == [(2, "上级关系形成循环：嘉兴市秀洲区人民政府 → 秀洲区教育局 → 嘉兴市秀洲区人民政府")]
+
+
+def test_a_blank_cell_keeps_an_existing_value(district, tmp_path):
+    edu = factories.organization("edu", parent=district, name="秀洲区教育局")
+    Organization.objects.filter(pk=edu.pk).update(short_name="区教育局")
+    out, _ = run(write(tmp_path, [HEADER, "秀洲区教育局,,,,,"]))
+    assert "更新 0 个" in out
+    edu.refresh_from_db()
+    assert (edu.short_name, edu.parent, edu.kind, edu.slug) == ("区教育局", district, "department", "edu")
