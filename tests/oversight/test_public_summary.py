@@ -177,3 +177,16 @@ def test_it_is_cached_until_the_next_publication(region, client):
     assert len(queries) == 1  # the publication generation only
     publish(factories.organization("agency-h", parent=region.district, name="测试区辛局"), {FIRST: 30})
     assert figure(client.get(URL).content.decode(), FIRST) == "42"
+
+
+def test_it_runs_the_same_queries_for_2_and_12_published_agencies(region, client):
+    def queries():
+        pagecache.invalidate()  # not from the cache
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(URL).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(10):
+        publish(factories.organization(f"more-{n}", parent=region.district, name=f"测试区增{n}局"), {FIRST: 1})
+    assert queries() == few <= 10
