@@ -249,6 +249,8 @@ def _check_row(plan, row, in_file):
         error(f"名称“{row.name}”与第 {in_file[row.name].number} 行重复")
     else:
         in_file[row.name] = row
+    if any(_has_control(v) for v in (row.name, row.short_name, row.parent)):
+        error("名称、简称或上级中含有换行等控制字符")
     if len(row.short_name) > SHORT_MAX:
         error(f"简称过长（{len(row.short_name)} 字，最多 {SHORT_MAX} 字）")
     if row.kind and row.kind not in KINDS:
@@ -263,6 +265,10 @@ def _check_row(plan, row, in_file):
     for column in ("editors", "reviewers"):
         if len(getattr(row, column)) > MAX_CELL:
             error(f"{_column_title(column)}列过长（最多 {MAX_CELL} 个字符）")
+
+
+def _has_control(text):
+    return any(ord(c) < 32 or ord(c) == 127 for c in text)
 
 
 def _column_title(attribute):

@@ -9,7 +9,7 @@ reminder per agency, year and day: the database refuses a second (``one_reminder
 import smtplib
 from dataclasses import dataclass, field
 
-from django.core.mail import send_mail
+from django.core.mail import BadHeaderError, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -112,7 +112,7 @@ def _send_one(outcome, org, year, report, recipients, sender, link, today):
             send_mail(subject, body, None, recipients)
     except IntegrityError:  # a colleague reminded the same agency a moment ago
         outcome.already.append(org)
-    except (smtplib.SMTPException, OSError) as error:
+    except (smtplib.SMTPException, OSError, BadHeaderError) as error:
         outcome.failed.append((org, str(error) or error.__class__.__name__))
     else:
         outcome.sent.append((org, recipients))
