@@ -437,3 +437,29 @@ class RegionTotal(models.Model):
 
     def __str__(self):
         return f"{self.organization} {self.year} {self.table}.{self.row}.{self.column}"
+
+
+class Reminder(models.Model):
+    """A reminder e-mail a supervising office sent to an agency's editors about its report of a year: who sent
+    it, when, to whom. At most one per agency, year and day (``disclosure.reminders``)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="机关", on_delete=models.CASCADE, related_name="reminders"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发送人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    sent_at = models.DateTimeField("发送时间")
+    sent_on = models.DateField("发送日期", help_text="本地日期：同一机关同一年度每天最多提醒一次")
+    recipients = models.TextField("收件人", help_text="以逗号分隔的邮箱地址")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "催报提醒"
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year", "sent_on"], name="one_reminder_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.year} {self.sent_at:%Y-%m-%d %H:%M}"

@@ -271,6 +271,21 @@ elif CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# --- E-mail ---------------------------------------------------------------------------------
+# Reminders to editors (the supervising office's overview) and set-password links of imported accounts. Without
+# EMAIL_HOST, messages are printed on the console (standard output) instead of being sent.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_count("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "年度报告系统 <noreply@localhost>"
+
 # --- Background tasks ---------------------------------------------------------------------
 # Rendering a published version (disclosure/tasks.py) is a task of Django's tasks API (django-tasks backport).
 # TASKS_BACKEND=immediate (default): it runs in the publishing process, right after the freeze — nothing to

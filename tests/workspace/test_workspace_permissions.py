@@ -195,3 +195,25 @@ def test_it_shows_oversight_pages_only_to_supervising_offices(people, as_user, w
     assert response.status_code == OVERSIGHT_STATUS[who]
     if who == "anonymous":
         assert response.url.startswith("/workspace/login/?next=")
+
+
+# Sending reminders (POST): the same people as the oversight pages; a GET is refused.
+REMIND_STATUS = {**OVERSIGHT_STATUS, "reviewer_parent": 302, "admin": 302}
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_it_lets_only_supervising_offices_send_reminders(people, as_user, who):
+    response = as_user(person(people, who)).post("/workspace/oversight/2021/remind/", {"organization": [people.a.pk]})
+    assert response.status_code == REMIND_STATUS[who]
+    if who == "anonymous":
+        assert response.url.startswith("/workspace/login/?next=")
+    elif response.status_code == 302:
+        assert response.url == "/workspace/oversight/2021/"
+    assert as_user(person(people, who)).get("/workspace/oversight/2021/remind/").status_code in (302, 404, 405)
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_a_set_password_link_needs_its_token_not_a_login(people, as_user, who):
+    """The link an imported account gets (import_organizations): open to anyone, useless without a valid token."""
+    response = as_user(person(people, who)).get("/workspace/password/set/MQ/bad-token/")
+    assert response.status_code == 200 and "链接无效" in response.content.decode()
