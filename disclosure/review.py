@@ -193,13 +193,11 @@ def replaced_version(report):
 
 def against_replaced(report, document):
     """For a correction: the figures and narrative sections that differ from the version it replaces, in the
-    official order; None when the report corrects nothing."""
+    official order; None when the report corrects nothing. (A published report's document is its newest
+    version's: nothing is edited while it is published.)"""
     version = replaced_version(report)
     if version is None:
         return None
-    if report.status == AnnualReport.Status.PUBLISHED:
-        current = report.versions.filter(number=report.version).values_list("content", flat=True).first()
-        document = current or document
     changes = figure_changes(report.format, document_figures(version.content), document_figures(document))
     texts = text_changes(document_texts(version.content), document_texts(document))
     return Comparison(title=f"已发布的第{version.number}版", changes=changes, texts=texts)

@@ -12,7 +12,6 @@ from django.utils import timezone
 from disclosure import publishing, workflow
 from disclosure.formats import CellKey, edition_for_year
 from disclosure.models import Membership, PublishedVersion, ReportEvent
-from disclosure.workspace.history import EVENTS_PER_PAGE
 from tests import factories
 
 R = "/workspace/agency-a/2021/"
@@ -347,6 +346,9 @@ def test_the_history_groups_events_by_day_and_by_person(people, as_user):
     # Newest first: the return, the submission, the save by no one (factories write as a command would).
     assert runs == [("reviewer_a", "1"), ("editor_a", "1"), ("系统", "1")]
     assert "创建" in page.split('id="day-2"')[1]
+
+
+EVENTS_PER_PAGE = 50
 
 
 def test_the_history_is_paged(people, as_user):
