@@ -85,11 +85,12 @@ class FigureChange:
 
 
 def figure_changes(edition, before, after, *, comparable=None):
-    """The cells of ``edition`` whose figure differs between the two {CellKey: value} maps, in the official
-    order. ``comparable`` (a format edition) keeps only the cells that edition has too: last year's report
-    may be of the earlier edition, whose rows that mean the same keep their code."""
+    """The entered cells of ``edition`` whose figure differs between the two {CellKey: value} maps, in the
+    official order. Totals are left out: each follows from the cells it sums, and listing it would repeat
+    their change. ``comparable`` (a format edition) keeps only the cells that edition has too: last year's
+    report may be of the earlier edition, whose rows that mean the same keep their code."""
     changes = []
-    for spec in edition.cell_specs():
+    for spec in edition.entered_cells():
         if comparable is not None and comparable.cell(spec.key) is None:
             continue
         old, new = before.get(spec.key), after.get(spec.key)

@@ -240,11 +240,12 @@ def test_it_links_the_public_page_and_files_once_rendered(people, as_user, url):
     version = workflow.publish(report, people.reviewer_a)
     client = as_user(people.reviewer_a)
     rendering = html(client.get(url))
-    assert "已发布" in rendering and "生成中" in rendering and 'http-equiv="refresh"' in rendering
+    assert "已发布" in rendering and "生成中" in rendering and "data-rendering" in rendering
+    assert "workspace/rendering.js" in rendering
     assert not any(link in rendering for link in LINKS)
     ready(version)
     page = html(client.get(url))
-    assert "已发布" in page and "已完成" in page and 'http-equiv="refresh"' not in page
+    assert "已发布" in page and "已完成" in page and "rendering.js" not in page and "data-rendering" not in page
     assert all(link in page for link in LINKS), [link for link in LINKS if link not in page]
 
 
