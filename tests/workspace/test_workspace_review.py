@@ -88,6 +88,19 @@ def test_it_lists_the_largest_changes_against_last_year_first(people, as_user):
     assert f"{label(REFUSED)} 0 10 +10" in page
     assert f"{label(GRANTED)} 10 4 −6" in page
     assert f"{label(NEW)} 10 14 +4" in page
+    changes = page.split("与上年相比")[-1].split("报告全文")[0]
+    assert label(NEW, "total") not in changes, "totals follow from their cells: not listed again"
+    assert "3 个填报的数字不同" in changes
+
+
+def test_it_leaves_out_cells_last_years_edition_did_not_have(people, as_user):
+    publish(factories.complete_report(people.a, 2020, cells=balanced(10, 10)))
+    only_2021 = cell("other_other")
+    assert edition_for_year(2020).cell(only_2021) is None
+    submitted(people, cells={**balanced(14, 4), only_2021: 10})
+    page = text_of(as_user(people.reviewer_a).get(R + "review/"))
+    assert f"{label(NEW)} 10 14 +4" in page
+    assert label("other_other") not in page.split("与上年相比")[-1].split("报告全文")[0]
 
 
 def test_it_compares_with_last_years_report_as_it_stands_when_it_was_never_published(people, as_user):
@@ -375,3 +388,4 @@ def test_the_history_fits_a_long_save_in_a_folded_table(people, as_user):
     factories.complete_report(people.a, 2021, cells={cell(NEW): Decimal(3), cell(GRANTED): Decimal(3)})
     page = html(as_user(people.editor_a).get(R + "history/"))
     assert re.search(r"<details><summary>修改了 \d+ 处</summary>", page)
+    assert f"<th scope=\"row\">{label(GRANTED)}</th>" in page  # the cell's full name, row path and column
