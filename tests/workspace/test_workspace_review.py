@@ -76,6 +76,12 @@ def test_it_shows_the_report_its_findings_and_the_explanations(people, as_user):
     assert "填报人说明 （editor_a" in page and "引用往年情况，并非笔误。" in page
 
 
+def test_the_review_queue_leads_to_the_review_page(people, as_user):
+    report = submitted(people)
+    page = html(as_user(people.reviewer_a).get("/workspace/review/"))
+    assert f'<a href="{R}review/">{report.title}</a>' in page
+
+
 def test_it_lists_the_largest_changes_against_last_year_first(people, as_user):
     publish(factories.complete_report(people.a, 2020, cells=balanced(10, 10)))
     submitted(people, cells=balanced(14, 4, 10))  # +4, −6, +10
