@@ -20,8 +20,9 @@ R = "/workspace/agency-a/2021/"
 
 
 def figures(new, granted, refused=0):
-    cell = lambda row: CellKey("applications", row, "natural_person")  # noqa: E731
-    return {cell("new"): Decimal(new), cell("granted"): Decimal(granted), cell("refused_state_secret"): Decimal(refused)}
+    """Table 三 figures that balance (自然人 column)."""
+    rows = {"new": new, "granted": granted, "refused_state_secret": refused}
+    return {CellKey("applications", row, "natural_person"): Decimal(value) for row, value in rows.items()}
 
 
 class Shots:
