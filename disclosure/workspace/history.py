@@ -42,7 +42,7 @@ class Entry:
 
     @property
     def status_change(self):
-        """"草稿 → 待审核", "→ 草稿" for the first status, "" when the status did not change."""
+        """The status change in words: 草稿 → 待审核; → 草稿 for the first one; "" when it did not change."""
         before, after = self.event.from_status, self.event.to_status
         if not after or before == after:
             return ""

@@ -394,4 +394,4 @@ def test_the_history_fits_a_long_save_in_a_folded_table(people, as_user):
     factories.complete_report(people.a, 2021, cells={cell(NEW): Decimal(3), cell(GRANTED): Decimal(3)})
     page = html(as_user(people.editor_a).get(R + "history/"))
     assert re.search(r"<details><summary>修改了 \d+ 处</summary>", page)
-    assert f"<th scope=\"row\">{label(GRANTED)}</th>" in page  # the cell's full name, row path and column
+    assert f'<th scope="row">{label(GRANTED)}</th>' in page  # the cell's full name, row path and column
