@@ -138,3 +138,5 @@ def test_only_work_since_the_last_publication_counts(report, both):
     assert not workflow.is_own_work(report, both)  # reopening is not writing
     report.events.create(actor=both, action=ReportEvent.Action.SAVE)
     assert workflow.is_own_work(report, both)
+    report.events.create(actor=None, action=ReportEvent.Action.PUBLISH)  # the correction published
+    assert not workflow.is_own_work(report, both)
