@@ -395,3 +395,11 @@ def test_the_history_fits_a_long_save_in_a_folded_table(people, as_user):
     page = html(as_user(people.editor_a).get(R + "history/"))
     assert re.search(r"<details><summary>修改了 \d+ 处</summary>", page)
     assert f'<th scope="row">{label(GRANTED)}</th>' in page  # the cell's full name, row path and column
+
+
+def test_the_admins_history_speaks_chinese_too(people, as_user):
+    report = a_whole_cycle(people)
+    page = text_of(as_user(people.admin).get(f"/admin/disclosure/annualreport/{report.pk}/change/"))
+    history = page.split("操作记录")[-1]
+    assert "待审核 → 已审核" in history and "已发布 → 草稿" in history
+    assert not re.search(r"\b(draft|submitted|approved|published)\b", history)
