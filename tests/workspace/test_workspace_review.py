@@ -234,6 +234,15 @@ def test_it_publishes_with_the_confirmation(people, as_user):
     assert report.status == "published" and report.versions.get().number == 1
 
 
+def test_a_second_confirmation_of_the_same_version_publishes_nothing_more(people, as_user):
+    report = workflow.approve_report(submitted(people), people.reviewer_a)
+    confirm = {"confirm": "publish", "version": "1"}
+    as_user(people.reviewer_parent).post(R + "publish/", confirm)  # a colleague was quicker
+    response = as_user(people.reviewer_a).post(R + "publish/", confirm, follow=True)
+    assert "报告当前状态为“已发布”，不能发布" in html(response)
+    assert report.versions.count() == 1
+
+
 def test_the_confirmation_page_sends_back_a_report_that_is_not_approved(people, as_user):
     submitted(people)
     response = as_user(people.reviewer_a).get(R + "publish/", follow=True)

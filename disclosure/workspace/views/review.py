@@ -91,7 +91,9 @@ def _publish_confirmed(request, report, number):
     if request.POST.get("confirm") != PUBLISH_CONFIRMATION:
         messages.error(request, "未发布：发布须在本页确认。请核对将要公开的内容后点“确认发布”")
         return redirect("workspace:publish", slug, year)
-    if request.POST.get("version") != str(number):
+    # The number is checked only where a publication could happen: for a report published meanwhile (a
+    # colleague's click, a double click) the state's own refusal below says what happened.
+    if report.status == report.Status.APPROVED and request.POST.get("version") != str(number):
         messages.error(request, f"未发布：确认页面显示的版本已过时，现在将发布第{number}版，请重新核对")
         return redirect("workspace:publish", slug, year)
     published = []
