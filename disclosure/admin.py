@@ -148,8 +148,15 @@ class ReadOnlyInline(admin.TabularInline):
 
 class ReportEventInline(ReadOnlyInline):
     model = ReportEvent
-    fields = ["at", "actor", "action", "from_status", "to_status", "message"]
+    fields = ["at", "actor", "action", "status_change", "self_review", "message"]
     readonly_fields = fields
+
+    @admin.display(description="状态变化")
+    def status_change(self, event):
+        """In Chinese, as in the workspace's history (never the stored codes)."""
+        from .workspace.history import Entry
+
+        return Entry(event).status_change or "—"
 
 
 @admin.register(AnnualReport)

@@ -272,6 +272,9 @@ class ReportEvent(models.Model):
     to_status = models.CharField("新状态", max_length=20, blank=True)
     message = models.TextField("说明", blank=True)
     changes = models.JSONField("修改内容", default=list, blank=True, help_text="[{field|cell, label, before, after}]")
+    # An approval by someone who also wrote or submitted the report (a small office's editor and reviewer):
+    # allowed, and shown as 本人审核 wherever the approval is.
+    self_review = models.BooleanField("本人审核", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "操作记录"

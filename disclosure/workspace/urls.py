@@ -8,7 +8,7 @@ from django.urls import path as django_path
 from django.views.decorators.cache import never_cache
 
 from .. import converters  # noqa: F401  (registers <year:…>)
-from .views import accounts, dashboard, oversight, parts, report
+from .views import accounts, dashboard, oversight, parts, report, review
 
 app_name = "workspace"
 
@@ -44,8 +44,9 @@ urlpatterns = [
     path(REPORT + "history/", report.history, name="history"),
     path(REPORT + "submit/", report.submit, name="submit"),
     path(REPORT + "return/", report.return_, name="return"),
-    path(REPORT + "approve/", report.approve, name="approve"),
-    path(REPORT + "publish/", report.publish, name="publish"),
+    path(REPORT + "review/", review.review_page, name="review_report"),
+    path(REPORT + "approve/", review.approve, name="approve"),
+    path(REPORT + "publish/", review.publish, name="publish"),
     path(REPORT + "correct/", report.correct, name="correct"),
     path(REPORT + "retry-render/", report.retry_render, name="retry_render"),
 ]

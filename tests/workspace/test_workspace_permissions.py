@@ -22,6 +22,7 @@ PAGES = [
     R + "part/problems/",
     R + "part/other/",
     R + "preview/",
+    R + "review/",
     R + "findings/",
     R + "history/",
 ]
@@ -98,8 +99,8 @@ REVIEW = {"anonymous": 302, "editor_a": 403, "editor_b": 404, "reviewer_a": 302,
 ACTIONS = [
     ("submit/", draft, EDIT, {}, "submitted"),
     ("return/", submitted, REVIEW, {"reason": "请核对表三"}, "draft"),
-    ("approve/", submitted, REVIEW, {}, "approved"),
-    ("publish/", approved, REVIEW, {}, "published"),
+    ("approve/", submitted, REVIEW, {"confirm": "yes"}, "approved"),
+    ("publish/", approved, REVIEW, {"confirm": "publish", "version": "1"}, "published"),
     ("correct/", published, EDIT, {"note": "更正表三的数字"}, "draft"),
 ]
 
@@ -145,7 +146,22 @@ def test_it_lets_only_editors_start_a_report(people, as_user, who):
     assert AnnualReport.objects.filter(organization=people.a, year=2022).exists() == (who == "editor_a")
 
 
-@pytest.mark.parametrize("url", ["submit/", "return/", "approve/", "publish/", "correct/"])
+# The publication's confirmation page (GET; its POST publishes, in ACTIONS above): reviewers only.
+CONFIRM = {"anonymous": 302, "editor_a": 403, "editor_b": 404, "reviewer_a": 200, "reviewer_parent": 200, "admin": 200}
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_it_shows_the_publication_confirmation_only_to_reviewers(people, as_user, who):
+    report = approved(people)
+    response = as_user(person(people, who)).get(R + "publish/")
+    assert response.status_code == CONFIRM[who]
+    if who == "anonymous":
+        assert response.url.startswith("/workspace/login/?next=")
+    report.refresh_from_db()
+    assert report.status == "approved" and not report.versions.exists()
+
+
+@pytest.mark.parametrize("url", ["submit/", "return/", "approve/", "correct/"])
 def test_it_refuses_get_on_state_changes(people, as_user, url):
     draft(people)
     assert as_user(people.reviewer_a).get(R + url).status_code == 405
