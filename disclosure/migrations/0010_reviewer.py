@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("disclosure", "0008_region_totals"),
+        ("disclosure", "0009_summary"),
     ]
 
     operations = [
