@@ -20,7 +20,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from ..importing.historical import content_type_of
-from ..models import OriginalDocument, Organization, PublishedVersion
+from ..models import Organization, OriginalDocument, PublishedVersion
 from . import files
 from .listing import organization_reports, organization_tree, year_reports
 from .opendata import document_csv

@@ -18,8 +18,8 @@ from disclosure.importing.historical import already_imported, import_historical
 from disclosure.models import (
     AnnualReport,
     Cell,
-    OriginalDocument,
     Organization,
+    OriginalDocument,
     PublishedFigure,
     PublishedVersion,
     RegionTotal,
