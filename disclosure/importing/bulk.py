@@ -15,7 +15,7 @@ from django.db.models import Q
 from ..checks import CheckInput, input_for, mismatched_totals, run_checks
 from ..formats.values import derive
 from ..models import AnnualReport, Organization
-from .historical import already_imported, import_historical
+from .historical import already_imported, import_historical, original_date
 from .readers import ImportRefused, read_file
 from .recognition import DOUBTFUL, NOT_FOUND, recognise
 
@@ -123,15 +123,9 @@ def review_reasons(recognition, organization, published_on=None, confirm=False):
         existing = AnnualReport.objects.filter(organization=organization, year=recognition.year).first()
         if existing is not None and (existing.status != AnnualReport.Status.DRAFT or existing.versions.exists()):
             reasons.append(f"{recognition.year}年度报告已在系统中（{existing.get_status_display()}），不覆盖")
-    if confirm and published_on is None and not (recognition.kind == "html" and _page_date(recognition)):
-        reasons.append("缺少原文发布日期（网页中没有，用 --published-on 指定）")
+    if confirm and published_on is None and original_date(recognition) is None:
+        reasons.append("缺少原文发布日期（原文中没有，用 --published-on 指定）")
     return reasons
-
-
-def _page_date(recognition):
-    from .historical import parse_date
-
-    return parse_date(recognition.published)
 
 
 def process(item, *, organization=None, year=None, confirm=False, published_on=None, source_url="", user=None):
