@@ -34,6 +34,8 @@ class Cell:
 @dataclass
 class Table:
     rows: list  # of lists of Cell
+    # Rows that are the rest of the row above, cut by a page break (a PDF): their texts go on in it.
+    continuation: set = field(default_factory=set)
 
 
 @dataclass
@@ -285,7 +287,10 @@ def read_pdf(data):
                     if not any(_inside(line, box) for box in boxes) and not _PAGE_NUMBER.match(line["text"]):
                         items.append((line["top"], line))
                 any_text = any_text or bool(boxes)
-                blocks += [item for _, item in sorted(items, key=lambda pair: pair[0])]
+                page_blocks = [item for _, item in sorted(items, key=lambda pair: pair[0])]
+                if page_blocks and isinstance(page_blocks[0], Table) and blocks and isinstance(blocks[-1], Table):
+                    blocks[-1] = _continued(blocks[-1], page_blocks.pop(0))
+                blocks += page_blocks
     except (PDFSyntaxError, PdfminerException, ValueError, KeyError, TypeError) as e:
         raise ImportRefused(f"不是有效的 PDF 文件：{e.__class__.__name__}") from None
     if not any_text:
@@ -325,6 +330,29 @@ def _runs_on(previous, line, left, right, size):
     full = previous["x1"] >= right - 6 * size  # a long number or URL may leave a few characters free
     not_indented = line["x0"] <= left + size / 2
     return full and not_indented and not previous["text"].rstrip().endswith(tuple(_PARAGRAPH_END))
+
+
+def _continued(table, rest):
+    """A table that runs on to the next page is one table. When the page break cut a row in two, the first
+    row of the rest holds only the end of its labels (no figure, blank under every figure of the row above):
+    it is marked as a continuation of that row."""
+    from .grid import expand
+
+    rows = table.rows + rest.rows
+    continuation = set(table.continuation) | {len(table.rows) + i for i in rest.continuation}
+    above, first = expand(table)[-1], expand(Table(rest.rows[:1]))[0]
+    figures_above = [p for p, text in enumerate(above) if _NUMBER_TEXT.match(text.strip())]
+    if (
+        figures_above
+        and len(first) == len(above)
+        and not any(_NUMBER_TEXT.match(text.strip()) for text in first)
+        and all(not first[p].strip() for p in figures_above)
+    ):
+        continuation.add(len(table.rows))
+    return Table(rows, continuation)
+
+
+_NUMBER_TEXT = re.compile(r"^[0-9０-９]+(\.[0-9]+)?$")
 
 
 def _inside(line, box):

@@ -132,12 +132,18 @@ def _title(paragraphs, fallback):
         for start in range(len(window) - span + 1):
             joined = "".join(squeeze(p) for p in window[start : start + span])
             if _looks_like_title(joined) and (span == 1 or not _looks_like_title(squeeze(window[start + 1]))):
+                if re.match(r"20\d\d", joined) and start > 0 and _names_organization(squeeze(window[start - 1])):
+                    joined = squeeze(window[start - 1]) + joined  # 某市统计局 / 2022年…年度报告
                 return joined, paragraphs[start + span :]
     for end in range(min(3, len(paragraphs))):
         joined = "".join(squeeze(p) for p in paragraphs[: end + 1])
         if "报告" in joined and len(joined) <= 80:
             return joined, paragraphs[end + 1 :]
     return squeeze(fallback), paragraphs
+
+
+def _names_organization(line):
+    return 3 <= len(line) <= 40 and not re.search(r"[，。；：,.;:]|报告", line)
 
 
 def _looks_like_title(text):
@@ -347,9 +353,14 @@ def _read_table(edition, table, grid, origins, values, cells, unmatched):
     row_labels = _row_labels(edition, table)
     known = _labels(table)
     headers = {}  # grid column -> header keys, top to bottom
+    column_words = {key(spec.column_label) for spec in table.cells()} | {
+        key(p) for spec in table.cells() for p in spec.column_path
+    }
     single_row = table.kind == "litigation"
     for row, origin in zip(grid, origins, strict=True):
         row_code, label_at, loose = _find_row(row, row_labels)
+        if row_code is not None and _is_header_row(row, label_at, column_words):
+            row_code = None  # "其他" is a row of table 三 and the head of one of its columns
         if row_code is None and single_row and headers and all(is_value(t) for t in row):
             row_code, label_at = table.row.code, -1
         if row_code is None:
@@ -361,6 +372,14 @@ def _read_table(edition, table, grid, origins, values, cells, unmatched):
         # A value cell merged across columns (colspan) is one value, placed under its first column.
         positions = [p for i, p in enumerate(positions) if i == 0 or origin[p] != origin[positions[i - 1]]]
         _place(specs, row, positions, headers, loose, values, cells)
+
+
+def _is_header_row(row, label_at, column_words):
+    """A row without a figure whose label is also a column heading, beside other column headings, is a
+    header row (a row of a blank table has the one label only)."""
+    if any(NUMBER.match(squeeze(t)) for t in row[label_at + 1 :]) or key(row[label_at]) not in column_words:
+        return False
+    return len({key(t) for t in row if key(t) in column_words}) >= 2
 
 
 def _find_row(row, row_labels):
