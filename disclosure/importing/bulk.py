@@ -79,8 +79,10 @@ def findings_of(recognition, organization=None):
     edition = recognition.edition
     entered = {spec.key: recognition.values.get(spec.key) for spec in edition.entered_cells()}
     values = derive(edition, entered)
-    declared_raw = {k: v for k, v in recognition.values.items() if k in edition.derivations() and v not in (None, "/")}
-    declared = {k: v for k, v in declared_raw.items() if str(k) in mismatched_totals(edition, values, declared_raw)}
+    totals = edition.derivations()
+    stated = {k: v for k, v in recognition.values.items() if k in totals and v not in (None, "/")}
+    mismatched = mismatched_totals(edition, values, stated)
+    declared = {k: v for k, v in stated.items() if str(k) in mismatched}
     previous = None
     if organization is not None:
         last = AnnualReport.objects.filter(organization=organization, year=recognition.year - 1).first()

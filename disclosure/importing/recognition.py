@@ -6,6 +6,7 @@ read), ``doubtful`` (placed by position or by a loose label, or a value the cell
 ``not_found``. Blanks, "—" and "-" stay blank; "无" is read as 0 and noted.
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -317,6 +318,7 @@ def _tables(edition, tables, notes):
     return values, cells, list(dict.fromkeys(unmatched))
 
 
+@functools.cache
 def _labels(table):
     words = {key(table.label), key(getattr(table, "content_label", "")), key(getattr(table, "corner_label", ""))}
     for spec in table.cells():
@@ -345,8 +347,16 @@ def _row_labels(edition, table):
 
 
 def _columns_of(table, row_code):
-    """The cells of a row, in the official order, with the header words that name each column."""
-    return [spec for spec in table.cells() if spec.key.row == row_code]
+    """The cells of a row, in the official order."""
+    return _rows_of(table).get(row_code, [])
+
+
+@functools.cache
+def _rows_of(table):
+    rows = {}
+    for spec in table.cells():
+        rows.setdefault(spec.key.row, []).append(spec)
+    return rows
 
 
 def _read_table(edition, table, grid, origins, values, cells, unmatched):
