@@ -121,17 +121,18 @@ def html_with_scripts():
     """The demo 2021 report's page with what a hostile or careless page holds: scripts, event handlers, remote
     images, stylesheets and frames. Its figures must come through, and none of the rest."""
     document = loads((ROOT / "disclosure" / "demo" / "xiuzhou-education-2021.json").read_text())
-    body = render_body(document)
+    body = render_body(document).replace("</article>", "HOSTILE</article>")  # inside the report itself
     hostile = (
         '<script>document.write("<p>注入</p>")</script>'
         '<script src="http://example.invalid/a.js"></script>'
         '<img src="http://example.invalid/x.png" onerror="alert(1)">'
         '<link rel="stylesheet" href="http://example.invalid/s.css">'
         '<iframe src="http://example.invalid/"></iframe>'
+        "<noscript><p>请启用脚本以便注入</p></noscript>"
     )
     return (
         '<html><head><meta name="PubDate" content="2022-01-20"><style>@import url(http://example.invalid/i.css);</style>'
-        f"</head><body onload=\"fetch('http://example.invalid')\">{hostile}{body}{hostile}</body></html>"
+        f"</head><body onload=\"fetch('http://example.invalid')\">{hostile}{body.replace('HOSTILE', hostile)}</body></html>"
     ).encode()
 
 

@@ -300,3 +300,16 @@ def test_no_original_for_a_report_filled_here(region, client):
     publish_report(factories.complete_report(zone, 2021), None, require_approved=False)
     assert client.get(reverse("public:original", args=["hitech", 2021])).status_code == 404
     assert "原文件" not in client.get(reverse("public:report", args=["hitech", 2021])).content.decode()
+
+
+def test_workspace_says_the_findings_are_the_originals(region, client, django_user_model):
+    from disclosure.models import Membership
+
+    _, zone = region
+    version = import_sample(zone)
+    user = django_user_model.objects.create_user("editor", password="x")
+    Membership.objects.create(user=user, organization=zone, role=Membership.Role.EDITOR)
+    client.force_login(user)
+    page = client.get(reverse("workspace:report", args=["hitech", 2020])).content.decode()
+    assert "本报告由已发布的原文导入" in page and "检查结果中的问题是原文中的问题" in page and URL in page
+    assert version.content["findings"][0]["message"] in page

@@ -11,6 +11,7 @@ from ...actions import ActionError
 from ...checks import check_report
 from ...documents import export_document
 from ...formats import UnknownEdition
+from ...models import OriginalDocument
 from ...permissions import get_organization_or_404, get_report_or_404
 from ..forms import CorrectionForm, ExplanationForm, ReturnForm
 from ..progress import deadline_of, part_states
@@ -30,6 +31,9 @@ def report_context(report, access, findings):
         "due": deadline_of(report.organization, report.year, report.ever_published),
         "editable": access.can_edit and report.status == report.Status.DRAFT,
         "transitions": workflow.allowed_actions(report, access),
+        "original": OriginalDocument.objects.filter(version__report=report)
+        .only("name", "published_on", "source_url")
+        .first(),
     }
 
 
