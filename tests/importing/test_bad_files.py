@@ -122,7 +122,16 @@ def html_with_scripts():
     images, stylesheets and frames. Its figures must come through, and none of the rest."""
     document = loads((ROOT / "disclosure" / "demo" / "xiuzhou-education-2021.json").read_text())
     body = render_body(document).replace("</article>", "HOSTILE</article>")  # inside the report itself
-    hostile = (
+    body = body.replace("HOSTILE", hostile_markup())
+    hostile = hostile_markup()
+    return (
+        '<html><head><meta name="PubDate" content="2022-01-20"><style>@import url(http://example.invalid/i.css);</style>'
+        f"</head><body onload=\"fetch('http://example.invalid')\">{hostile}{body}</body></html>"
+    ).encode()
+
+
+def hostile_markup():
+    return (
         '<script>document.write("<p>注入</p>")</script>'
         '<script src="http://example.invalid/a.js"></script>'
         '<img src="http://example.invalid/x.png" onerror="alert(1)">'
@@ -130,10 +139,6 @@ def html_with_scripts():
         '<iframe src="http://example.invalid/"></iframe>'
         "<noscript><p>请启用脚本以便注入</p></noscript>"
     )
-    return (
-        '<html><head><meta name="PubDate" content="2022-01-20"><style>@import url(http://example.invalid/i.css);</style>'
-        f"</head><body onload=\"fetch('http://example.invalid')\">{hostile}{body.replace('HOSTILE', hostile)}</body></html>"
-    ).encode()
 
 
 def test_html_with_scripts_imports_the_report_and_nothing_of_the_scripts(org, sealed, tmp_path, client):
