@@ -74,11 +74,22 @@ def _versions(slug, year):
     rows = list(
         PublishedVersion.objects.filter(report__organization__slug=slug, report__year=year, render_state=READY)
         .order_by("-number")
-        .values("id", "number", "published_at", "pdf_sha256", "docx_sha256", "rendered_at")
+        .values("id", "number", "published_at", "pdf_sha256", "docx_sha256", "rendered_at", *ORIGINAL_FIELDS)
     )
     if not rows:
         raise Http404
     return rows
+
+
+# The original a historical report was imported from (always its version 1), read with the versions.
+ORIGINAL_FIELDS = [f"original__{name}" for name in ("name", "size", "sha256", "source_url", "published_on")]
+
+
+def _original_of(versions):
+    first = versions[-1]
+    if not first["original__sha256"]:
+        return None
+    return {name.removeprefix("original__"): first[name] for name in ORIGINAL_FIELDS}
 
 
 def _pick(versions, number):
@@ -124,17 +135,12 @@ def _render_report(request, versions, chosen, number):
         "is_current": chosen is versions[0],
         "permalink": number is None,  # the current-version URL, whose downloads follow the current version
         "first_published_at": versions[-1]["published_at"],
-        "original": _original(version.report_id).only("name", "size", "sha256", "source_url", "published_on").first(),
+        "original": _original_of(versions),
     }
     return render(request, "public/report.html", context)
 
 
 # ---- downloads --------------------------------------------------------------------------------------
-
-
-def _original(report_id):
-    """The original file a historical report was imported from, once its version is public."""
-    return OriginalDocument.objects.filter(version__report_id=report_id, version__render_state=READY)
 
 
 @require_safe
