@@ -313,3 +313,13 @@ def test_workspace_says_the_findings_are_the_originals(region, client, django_us
     page = client.get(reverse("workspace:report", args=["hitech", 2020])).content.decode()
     assert "本报告由已发布的原文导入" in page and "检查结果中的问题是原文中的问题" in page and URL in page
     assert version.content["findings"][0]["message"] in page
+
+
+def test_a_draft_never_published_is_replaced_by_the_original_blanks_included(region):
+    _, zone = region
+    draft = factories.complete_report(zone, 2020)  # every cell 0, typed here before the import
+    version = import_sample(zone)
+    assert version.report.pk == draft.pk
+    assert not version.report.cells.filter(table__in=["applications", "litigation"]).exists()
+    imported = version.report.events.get(action=ReportEvent.Action.IMPORT)
+    assert any(c["before"] == "0" and c["after"] == "" for c in imported.changes)

@@ -130,3 +130,15 @@ def test_zip_bomb_refused_exit_2(tmp_path):
     archive = make_zip(tmp_path / "bomb.zip", {"bomb.txt": b"0" * (30 * 1024 * 1024)})
     code, _, err = run(archive)
     assert code == 2 and "压缩炸弹" in err
+
+
+def test_a_doubtful_cell_or_a_missing_table_needs_review_and_nothing_is_stored(zone, tmp_path):
+    doubtful = tmp_path / "doubtful.txt"
+    doubtful.write_bytes(SAMPLE.read_bytes().replace(b"\t136\n", b"\t13.6\n"))
+    gbk = Path(__file__).parent / "fixtures" / "gbk-2020.htm"
+    code, out, _ = run(doubtful, gbk, "--confirm", "--org", "hitech", "--published-on", "2021-01-20")
+    assert code == 1
+    first, second = out.strip().split("\n[2/2] ")
+    assert "197/198 已识别，1 存疑" in first and "需要核对：1 个单元格存疑" in first
+    assert "需要核对：没有找到表格：二、主动公开政府信息情况、三、收到和处理政府信息公开申请情况" in second
+    assert not AnnualReport.objects.exists() and not OriginalDocument.objects.exists()
