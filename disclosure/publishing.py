@@ -38,16 +38,16 @@ def publish_report(report, actor, *, require_approved=True, published_at=None):
     ``workflow.publish`` checks the reviewer's role, then calls this). ``published_at`` defaults to now; an
     importer of historical reports gives the date they were first published.
     """
-    return freeze_and_render(lambda: _freeze(report, actor, require_approved, published_at or timezone.now()))
+    return freeze_and_render(lambda: freeze(report, actor, require_approved, published_at or timezone.now()))
 
 
-def freeze_and_render(freeze):
-    """Run ``freeze`` (which makes a PublishedVersion) in a transaction and queue the version's rendering:
+def freeze_and_render(make_version):
+    """Run ``make_version`` (which freezes a PublishedVersion) in a transaction and queue the version's rendering:
     inside the transaction when a worker renders (its task row commits with the version), after it when the
     backend renders in process (no rendering under the lock). Shared by publications and historical imports."""
     in_process = renders_in_process()
     with transaction.atomic():
-        version = freeze()
+        version = make_version()
         if not in_process:
             schedule_render(version.pk)  # its row commits with the version
     if in_process:
@@ -56,7 +56,7 @@ def freeze_and_render(freeze):
     return version
 
 
-def _freeze(report, actor, require_approved, published_at, imported=None):
+def freeze(report, actor, require_approved, published_at, imported=None):
     """Freeze the report as its next version. ``imported`` (the source of a historical report, see
     ``importing.historical``) is kept in the document: its findings are the original's problems, shown
     with it, and never block it."""

@@ -63,10 +63,10 @@ def import_historical(
 ):
     """Store a report as it was published elsewhere; returns the PublishedVersion.
 
-    ``year`` overrides the recognised year; ``published_on`` (a date, or None to take the date in the
-    page's metadata) is the original's publication date; ``values``, when given, replaces the recognised
-    cell values ({CellKey or "table.row.column": value or text}). Raises ImportRefused (a Chinese message)
-    when it cannot be stored; nothing is stored then, neither rows nor file.
+    ``year`` overrides the recognised year; ``published_on`` is the original's publication date (None: the
+    one the original states, see ``original_date``); ``values``, when given, replaces the recognised cell
+    values ({CellKey or "table.row.column": value or text}; a cell it lacks is blank). Raises ImportRefused
+    (a Chinese message) when it cannot be stored; nothing is stored then, neither rows nor file.
     """
     year = _year(recognition, year)
     edition = _edition(recognition, year)
@@ -104,8 +104,9 @@ def import_historical(
 
 def _store(organization, year, edition, texts, cells, imported, data, user, stored, published_on):
     """Inside the transaction: the report, its content, the frozen version and the kept original."""
-    if already_imported(imported["sha256"]):
-        raise ImportRefused(f"该文件已经导入过（{already_imported(imported['sha256']).report.title}），不再重复导入")
+    earlier = already_imported(imported["sha256"])
+    if earlier is not None:
+        raise ImportRefused(f"该文件已经导入过（{earlier.report.title}），不再重复导入")
     report = _report(organization, year, edition)
     entered = {spec.key: cells.get(spec.key) for spec in edition.entered_cells()}
     declared = {k: v for k, v in cells.items() if edition.cell(k).derived and isinstance(v, Decimal)}
@@ -120,7 +121,7 @@ def _store(organization, year, edition, texts, cells, imported, data, user, stor
         message += f"；来源 {imported['source_url']}"
     record(report, user, ReportEvent.Action.IMPORT, message=message, changes=changes)
     published_at = timezone.make_aware(datetime.datetime.combine(published_on, datetime.time(12)))
-    version = publishing._freeze(report, user, False, published_at, imported=imported)
+    version = publishing.freeze(report, user, False, published_at, imported=imported)
     name = _file_name(organization, year, imported)
     saved = default_storage.save(name, ContentFile(data))
     stored.append(saved)
