@@ -68,6 +68,8 @@ def import_historical(
     values ({CellKey or "table.row.column": value or text}; a cell it lacks is blank). Raises ImportRefused
     (a Chinese message) when it cannot be stored; nothing is stored then, neither rows nor file.
     """
+    if organization is None:
+        raise ImportRefused("请选择报告所属的机关")
     year = _year(recognition, year)
     edition = _edition(recognition, year)
     published_on = _published_on(recognition, year, published_on)

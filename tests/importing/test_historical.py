@@ -259,15 +259,18 @@ def test_a_failure_after_the_file_was_written_leaves_nothing(region, monkeypatch
         ({"published_on": None}, "请填写原文的发布日期"),
         ({"source_url": "javascript:alert(1)"}, "不是有效的 http"),
         ({"values": {"proactive.rules.new_made": "-3"}}, "单元格数值有误"),
+        ({"values": {"proactive.nowhere.made": "3"}}, "表中没有单元格"),
+        ({"organization": None}, "请选择报告所属的机关"),
     ],
 )
 def test_refused_with_a_message_and_nothing_stored(region, kwargs, message):
     data = SAMPLE.read_bytes()
     r = recognise_file(SAMPLE.name, data)
-    given = {"published_on": datetime.date(2021, 2, 3), "original_name": "a.txt", "original_bytes": data, **kwargs}
+    given = {"organization": region[1], "published_on": datetime.date(2021, 2, 3), "original_name": "a.txt"}
+    given = {**given, "original_bytes": data, **kwargs}
     before = counts()
     with pytest.raises(ImportRefused, match=message):
-        import_historical(r, organization=region[1], **given)
+        import_historical(r, **given)
     assert counts() == before and stored_files() == []
 
 
