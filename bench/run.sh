@@ -13,4 +13,6 @@ echo "== publishing 1,000 versions through db_worker with 2 workers (PostgreSQL)
 .venv/bin/python bench/publish_bench.py 1000 2
 echo "== workspace table 三: page and save server time (median of 20)"
 .venv/bin/python bench/grid_bench.py 20
+echo "== importing 100 published files (HTML, DOCX, PDF)"
+${PYTHON:-.venv/bin/python} bench/import_bench.py 100
 echo "== load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -111,7 +111,8 @@ def stored_declared_totals(report):
 
 def mismatched_totals(edition, values, declared):
     """The declared totals that differ from the totals computed from ``values``, as stored on the report."""
-    return {str(k): str(v) for k, v in declared.items() if k in edition.derivations() and v != values.get(k)}
+    totals = edition.derivations()
+    return {str(k): str(v) for k, v in declared.items() if k in totals and v != values.get(k)}
 
 
 def declared_totals_after_save(report, changed_cells):

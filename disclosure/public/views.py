@@ -24,7 +24,8 @@ from .. import sums
 from ..formats import UnknownEdition, edition_for_year
 from ..formats.layout import layout
 from ..formats.values import format_value
-from ..models import Organization, PublishedVersion
+from ..importing.historical import content_type_of
+from ..models import Organization, OriginalDocument, PublishedVersion
 from ..permissions import OversightScope
 from ..regions import parents_map, subtree_ids
 from ..rendering import grid_columns
@@ -131,11 +132,22 @@ def _versions(slug, year):
     rows = list(
         PublishedVersion.objects.filter(report__organization__slug=slug, report__year=year, render_state=READY)
         .order_by("-number")
-        .values("id", "number", "published_at", "pdf_sha256", "docx_sha256", "rendered_at")
+        .values("id", "number", "published_at", "pdf_sha256", "docx_sha256", "rendered_at", *ORIGINAL_FIELDS)
     )
     if not rows:
         raise Http404
     return rows
+
+
+# The original a historical report was imported from (always its version 1), read with the versions.
+ORIGINAL_FIELDS = [f"original__{name}" for name in ("name", "size", "sha256", "source_url", "published_on")]
+
+
+def _original_of(versions):
+    first = versions[-1]
+    if not first["original__sha256"]:
+        return None
+    return {name.removeprefix("original__"): first[name] for name in ORIGINAL_FIELDS}
 
 
 def _pick(versions, number):
@@ -181,11 +193,36 @@ def _render_report(request, versions, chosen, number):
         "is_current": chosen is versions[0],
         "permalink": number is None,  # the current-version URL, whose downloads follow the current version
         "first_published_at": versions[-1]["published_at"],
+        "original": _original_of(versions),
     }
     return render(request, "public/report.html", context)
 
 
 # ---- downloads --------------------------------------------------------------------------------------
+
+
+@require_safe
+@cached_page
+def original(request, slug, year):
+    """The original a report was imported from, always as a download: an HTML page saved from another site
+    is never rendered on our origin (it would run with our cookies), only offered as bytes to save."""
+    found = get_object_or_404(
+        OriginalDocument.objects.filter(version__render_state=READY),
+        version__report__organization__slug=slug,
+        version__report__year=year,
+    )
+    etag = f'"{found.sha256}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = files.serve(
+            found.file, filename=found.name, content_type=content_type_of(found.name), attachment=True
+        )
+    response["ETag"] = etag
+    response["X-Content-Type-Options"] = "nosniff"
+    if getattr(response, "signed_redirect", False):
+        response["Cache-Control"] = f"public, max-age={min(CURRENT_MAX_AGE, settings.SIGNED_URL_SECONDS // 2)}"
+        return response
+    return _short_cache(response)
 
 
 @require_safe

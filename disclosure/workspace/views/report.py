@@ -12,6 +12,7 @@ from ...actions import ActionError
 from ...checks import check_report
 from ...documents import export_document
 from ...formats import UnknownEdition
+from ...models import OriginalDocument
 from ...permissions import get_organization_or_404, get_report_or_404
 from .. import history as history_labels
 from ..forms import CorrectionForm, ExplanationForm, ReturnForm
@@ -32,6 +33,9 @@ def report_context(report, access, findings):
         "due": deadline_of(report.organization, report.year, report.ever_published),
         "editable": access.can_edit and report.status == report.Status.DRAFT,
         "transitions": workflow.allowed_actions(report, access),
+        "original": OriginalDocument.objects.filter(version__report=report)
+        .only("name", "published_on", "source_url")
+        .first(),
     }
 
 
