@@ -82,6 +82,14 @@ def startable_years(today=None):
     return [year, year + 1]
 
 
+def past_years(today=None):
+    """Years before those of ``startable_years`` that can still be brought in (补录往年报告): from the first
+    year of the national format on. Together they are every year ``workflow.check_report_year`` admits."""
+    from ..workflow import FIRST_YEAR
+
+    return list(range(reporting_year(today) - 1, FIRST_YEAR - 1, -1))
+
+
 @dataclass
 class Deadline:
     year: int
