@@ -378,9 +378,7 @@ class PublishedFigure(models.Model):
     """One figure of a published version (entered or derived), frozen with it: the relational form of the
     version's tables, for sums across reports (e.g. every agency's 收到申请数 of a year, current versions)."""
 
-    version = models.ForeignKey(
-        PublishedVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="figures"
-    )
+    version = models.ForeignKey(PublishedVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="figures")
     table = models.CharField("表", max_length=40)
     row = models.CharField("行", max_length=60)
     column = models.CharField("列", max_length=60)
@@ -439,3 +437,36 @@ class RegionTotal(models.Model):
 
     def __str__(self):
         return f"{self.organization} {self.year} {self.table}.{self.row}.{self.column}"
+
+
+def _original_path(original, filename):
+    """originals/<org>/<year>/<sha256>.<ext>: the bytes' hash, never the uploaded name (which is kept in
+    ``name`` for the download and may hold anything)."""
+    return filename
+
+
+class OriginalDocument(models.Model):
+    """The file a historical report was imported from, kept as it was published elsewhere (issue 10, item 4):
+    the report's first version was frozen from what was recognised in it, and the public page offers this
+    file for download beside the rendered ones. Its hash makes a second import of the same file a no-op."""
+
+    version = models.OneToOneField(
+        PublishedVersion, verbose_name="版本", on_delete=models.PROTECT, related_name="original"
+    )
+    file = models.FileField("原文件", upload_to=_original_path, max_length=255)
+    name = models.CharField("原文件名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, unique=True)
+    size = models.PositiveBigIntegerField("字节数")
+    content_type = models.CharField("文件类型", max_length=100)
+    source_url = models.URLField("原文网址", max_length=1000, blank=True)
+    published_on = models.DateField("原文发布日期")
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="导入人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "导入的原文"
+
+    def __str__(self):
+        return self.name

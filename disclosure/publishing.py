@@ -38,9 +38,16 @@ def publish_report(report, actor, *, require_approved=True, published_at=None):
     ``workflow.publish`` checks the reviewer's role, then calls this). ``published_at`` defaults to now; an
     importer of historical reports gives the date they were first published.
     """
+    return freeze_and_render(lambda: _freeze(report, actor, require_approved, published_at or timezone.now()))
+
+
+def freeze_and_render(freeze):
+    """Run ``freeze`` (which makes a PublishedVersion) in a transaction and queue the version's rendering:
+    inside the transaction when a worker renders (its task row commits with the version), after it when the
+    backend renders in process (no rendering under the lock). Shared by publications and historical imports."""
     in_process = renders_in_process()
     with transaction.atomic():
-        version = _freeze(report, actor, require_approved, published_at or timezone.now())
+        version = freeze()
         if not in_process:
             schedule_render(version.pk)  # its row commits with the version
     if in_process:
@@ -49,7 +56,10 @@ def publish_report(report, actor, *, require_approved=True, published_at=None):
     return version
 
 
-def _freeze(report, actor, require_approved, published_at):
+def _freeze(report, actor, require_approved, published_at, imported=None):
+    """Freeze the report as its next version. ``imported`` (the source of a historical report, see
+    ``importing.historical``) is kept in the document: its findings are the original's problems, shown
+    with it, and never block it."""
     report = AnnualReport.objects.select_for_update().select_related("organization").get(pk=report.pk)
     _check_publishable(report, require_approved)
     last = report.versions.order_by("-number").values_list("number", flat=True).first() or 0
@@ -58,8 +68,10 @@ def _freeze(report, actor, require_approved, published_at):
     if number == 1:
         report.correction_note = ""
     document = export_document(report)
+    if imported is not None:
+        document["imported"] = imported
     blocking = [f["message"] for f in document["findings"] if f["severity"] == BLOCKING]
-    if blocking:
+    if blocking and imported is None:
         raise ActionError("报告未通过勾稽关系检查，不能发布：" + "；".join(blocking))
     if isinstance(published_at, datetime.datetime) and timezone.is_naive(published_at):
         published_at = timezone.make_aware(published_at)
@@ -77,6 +89,8 @@ def _freeze(report, actor, require_approved, published_at):
     PublishedFigure.objects.bulk_create(_figures(version, document))
     add_version_to_totals(version)  # the region's summed figures, in this same transaction
     message = f"第{number}版" + (f"；更正说明：{report.correction_note}" if number > 1 else "")
+    if imported is not None:
+        message += f"；由已发布的原文导入，原文发布日期 {imported['published_on']}"
     record(report, actor, ReportEvent.Action.PUBLISH, from_status=from_status, to_status=report.status, message=message)
     return version
 
