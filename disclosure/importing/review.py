@@ -248,6 +248,13 @@ def _leaves(derivations, total):
             yield addend
 
 
+def findings_of(recognition, organization):
+    """The consistency check's findings on a report as recognised (for the rows of a batch)."""
+    entered = {s.key: recognition.values.get(s.key) for s in recognition.edition.entered_cells()}
+    declared = declared_totals(recognition.edition, recognition, entered)
+    return _findings(recognition, recognition.year, entered, recognition.texts, organization, declared)
+
+
 def _findings(recognition, year, entered, texts, organization, declared):
     if year is None:
         return []

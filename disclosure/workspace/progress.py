@@ -83,11 +83,12 @@ def startable_years(today=None):
 
 
 def past_years(today=None):
-    """Years before those of ``startable_years`` that can still be brought in (补录往年报告): from the first
-    year of the national format on. Together they are every year ``workflow.check_report_year`` admits."""
+    """The years a report can be brought in for afterwards (补录往年报告): last year's, newest first, back to
+    the first year of the national format. With ``startable_years`` they are every year
+    ``workflow.check_report_year`` admits."""
     from ..workflow import FIRST_YEAR
 
-    return list(range(reporting_year(today) - 1, FIRST_YEAR - 1, -1))
+    return list(range(reporting_year(today), FIRST_YEAR - 1, -1))
 
 
 @dataclass
