@@ -34,9 +34,13 @@ from ..progress import past_years, startable_years
 from .imports_batch import batch_rows
 
 
+FILE_ERRORS = {"required": "请选择要上传的文件", "empty": "文件为空：请选择有内容的报告文件", "invalid": "没有收到文件"}
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="已发布的报告文件",
+        error_messages=FILE_ERRORS,
         help_text="网页（.html/.htm）、Word（.docx）、PDF（有文字层）或文本（.txt），"
         f"不超过 {uploads.megabytes(uploads.MAX_UPLOAD_SIZE)}",
     )
@@ -60,6 +64,7 @@ class MultipleFileField(forms.FileField):
 class BatchForm(forms.Form):
     files = MultipleFileField(
         label="压缩包或多个文件",
+        error_messages=FILE_ERRORS,
         help_text=f".zip，或一次选择多个报告文件；合计不超过 {uploads.megabytes(uploads.MAX_BATCH_SIZE)}",
     )
 
@@ -107,12 +112,6 @@ def limited_upload(limit):
     return decorate
 
 
-def _refused_upload(request, form):
-    refused = getattr(request, "upload_refused", "")
-    if refused:
-        form.add_error(None, refused)
-
-
 # ---- one file: upload, review, confirm --------------------------------------------------------------
 
 
@@ -131,8 +130,8 @@ def upload(request):
             form.add_error("file", str(error))
         else:
             return redirect(_review_url(token, **hints))
-    _refused_upload(request, form)
     context = {"form": form, "hints": hints, "oversees": roles_of(request).oversees}
+    context["refused"] = getattr(request, "upload_refused", "")
     context["organization"] = organizations.filter(slug=hints.get("org")).first()
     return render(request, "workspace/import_upload.html", context, status=413 if _was_refused(request) else 200)
 
@@ -313,8 +312,7 @@ def batch(request):
             form.add_error("files", str(error))
         else:
             rows = batch_rows(request, items, organizations)
-    _refused_upload(request, form)
-    context = {"form": form, "rows": rows, "oversees": True}
+    context = {"form": form, "rows": rows, "oversees": True, "refused": getattr(request, "upload_refused", "")}
     return render(request, "workspace/import_batch.html", context, status=413 if _was_refused(request) else 200)
 
 
