@@ -45,7 +45,7 @@ class DetailsForm(forms.Form):
         label="原发布日期",
         required=False,
         help_text="报告在原网站上发布的日期；补录往年报告时必填，“是否按时发布”由它决定",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     source_url = forms.URLField(
         label="原文网址", required=False, max_length=500, assume_scheme="https", help_text="可不填"
