@@ -18,8 +18,8 @@ from django.utils import timezone
 from ..checks import CheckInput, input_for, mismatched_totals, run_checks
 from ..formats.values import derive, format_value
 from ..models import AnnualReport, Organization
-from ..workspace.forms import TableForm, section_field
 from ..workflow import FIRST_YEAR, ActionError, check_report_year
+from ..workspace.forms import TableForm, section_field
 from ..workspace.grids import CellMark
 from .readers import read_file
 from .recognition import DOUBTFUL, MATCHED, NOT_FOUND, STATUS_LABELS, recognise

@@ -309,7 +309,12 @@ def test_it_offers_past_years_from_the_first_format_to_last_year(people, client)
 
 @pytest.mark.parametrize(
     "year, refused",
-    [(2018, "只能作为文件附件保存"), (2010, "只能作为文件附件保存"), (timezone.localdate().year + 1, "尚未开始"), (2019, None)],
+    [
+        (2018, "只能作为文件附件保存"),
+        (2010, "只能作为文件附件保存"),
+        (timezone.localdate().year + 1, "尚未开始"),
+        (2019, None),
+    ],
 )
 def test_the_server_starts_exactly_the_years_the_workspace_offers(people, client, year, refused):
     client.force_login(people.editor_a)

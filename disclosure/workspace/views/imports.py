@@ -30,9 +30,8 @@ from ...importing.review import build_review, last_year
 from ...models import AnnualReport, Organization
 from ...permissions import get_organization_or_404, oversight_scope_or_404, roles_of
 from ..grids import grid_html, input_grid
-from ..progress import past_years, startable_years
+from ..progress import past_years
 from .imports_batch import batch_rows
-
 
 FILE_ERRORS = {"required": "请选择要上传的文件", "empty": "文件为空：请选择有内容的报告文件", "invalid": "没有收到文件"}
 
@@ -103,7 +102,8 @@ def limited_upload(limit):
         def wrapper(request, *args, **kwargs):
             size = int(request.META.get("CONTENT_LENGTH") or 0)
             if request.method == "POST" and size > limit + 64 * 1024:
-                request.upload_refused = f"上传的内容过大（{max(1, size // (1024 * 1024))} MB），不能超过 {uploads.megabytes(limit)}"
+                megabytes = max(1, size // (1024 * 1024))
+                request.upload_refused = f"上传的内容过大（{megabytes} MB），不能超过 {uploads.megabytes(limit)}"
                 request.method = "GET"  # shown as the empty form with the message; nothing was read
             return protected(request, *args, **kwargs)
 
@@ -274,15 +274,17 @@ def _review_context(request, kept, result):
 
 
 def _can_draft(request, organization, result):
-    """Whether 导入草稿 is offered: editors of the organization, for a year whose report is a draft or can
-    be started now."""
+    """Whether 导入草稿 is offered: to editors of the organization, for a year whose report is a draft or can be
+    started (what ``workflow.import_into_draft`` accepts)."""
     if organization is None or not roles_of(request).access(organization.pk).can_edit:
         return False
     year = result.details.cleaned_data.get("year") if result.details.is_valid() else result.recognition.year
-    if year is None:
+    try:
+        workflow.check_report_year(year or 0)
+    except ActionError:
         return False
     report = AnnualReport.objects.filter(organization=organization, year=year).first()
-    return report.status == AnnualReport.Status.DRAFT if report else year in startable_years()
+    return report is None or report.status == AnnualReport.Status.DRAFT
 
 
 def _source_blocks(source):

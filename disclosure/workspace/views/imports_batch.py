@@ -56,7 +56,8 @@ def batch_row(request, item, organizations):
     if version is not None:
         report = version.report
         link = reverse("workspace:report", args=[report.organization.slug, report.year])
-        return BatchRow(item.name, SKIPPED, [f"与{report.title}的原文相同"], report.organization, year=report.year, link=link)
+        reasons = [f"与{report.title}的原文相同"]
+        return BatchRow(item.name, SKIPPED, reasons, report.organization, year=report.year, link=link)
     try:
         recognition = recognise(read_file(item.name, item.data))
     except ImportRefused as error:
