@@ -82,3 +82,38 @@ def _part_code(year, table_code):
     from disclosure.formats import edition_for_year
 
     return next(p.code for p in edition_for_year(year).parts if p.is_table and p.table.code == table_code)
+
+
+def test_a_supervising_office_imports_a_zip_and_reviews_what_needs_it(
+    browser, live_server, e2e_people, output_dir, tmp_path
+):
+    import io
+    import zipfile
+    from pathlib import Path
+
+    from disclosure.models import Organization
+
+    people, base = e2e_people, live_server.url
+    Organization.objects.create(slug="education", name="测试区教育局", parent=people.district)
+    fixtures = Path(__file__).resolve().parents[1] / "importing" / "fixtures"
+    archive = tmp_path / "已发布的年报.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(fixtures / "word-pasted-2021.html", "教育局2021.html")
+        z.write(fixtures / "gbk-2020.htm", "司法局2020.htm")
+        z.writestr("扫描件.pdf", b"%PDF-1.4 not really")
+    page = browser.new_page(viewport=DESKTOP)
+    log_in(page, base, "reviewer_parent")
+    page.get_by_role("link", name="批量导入所辖机关已发布的报告（zip）").click()
+    page.get_by_label("压缩包或多个文件").set_input_files(str(archive))
+    page.get_by_role("button", name="上传并导入").click()
+    expect(page.get_by_role("heading", name="导入结果（3 个文件）")).to_be_visible()
+    expect(page.locator("tr.outcome-failed")).to_have_count(1)
+    survey = Survey(page, output_dir)
+    survey.check("import-batch")
+    page.get_by_role("link", name=re.compile("核对并导入.*教育局2021")).click()
+    expect(page.locator("#id_organization")).to_have_value("education")
+    expect(page.locator("td.rec-not_found").first).to_be_visible()
+    assert "未找到" in page.locator("td.rec-not_found input").first.get_attribute("aria-label")
+    survey.check("import-review-partial")
+    assert survey.found == {}, survey.found
+    page.close()
