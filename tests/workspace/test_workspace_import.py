@@ -324,3 +324,27 @@ def test_the_server_starts_exactly_the_years_the_workspace_offers(people, client
         assert not exists and refused in response.content.decode()
     else:
         assert exists
+
+
+def test_it_marks_a_doubtful_cell_in_words_and_stores_the_edited_narrative(people, client):
+    year = LAST_YEAR - 1
+    page = published_page(people.a, year, date=f"{year + 1}-01-10")
+    html = page.read().decode()
+    applications = html.index(edition_for_year(year).table_of_kind("applications").label)
+    first_value = re.compile(r"(<td[^>]*>)0(</td>)").search(html, applications)
+    html = html[: first_value.start()] + first_value.group(1) + "1.5" + first_value.group(2) + html[first_value.end() :]
+    client.force_login(people.editor_a)
+    url = upload(client, SimpleUploadedFile("doubtful.html", html.encode()))
+    review = client.get(url)
+    content = review.content.decode()
+    assert "存疑 1 个" in content
+    assert re.search(r'aria-label="[^"]*（存疑：原文“1.5”', content)
+    assert len(re.findall(r'<td[^>]* class="[^"]*rec-doubtful"', content)) == 1
+    data = form_data(review)
+    doubtful = next(name for name, value in data.items() if name.startswith("applications.") and value == "")
+    data[doubtful] = "12"
+    data["problems"] = "原文的问题，核对后改写。"
+    assert client.post(url, {**data, "action": "historical"}).status_code == 302
+    report = AnnualReport.objects.get(organization=people.a, year=year)
+    assert report.problems == "原文的问题，核对后改写。"
+    assert Decimal(12) in report.entered_values().values()
