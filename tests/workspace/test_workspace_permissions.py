@@ -3,6 +3,8 @@ A's parent, superuser. No role in the organization: 404. A role that does not al
 
 Superusers see everything and act as reviewers; they never edit content."""
 
+import re
+
 import pytest
 
 from disclosure import workflow
@@ -268,3 +270,16 @@ def test_it_gives_a_review_only_to_the_session_that_uploaded(people, as_user, wh
         assert response.status_code == 404
     else:  # a new login is a new session: the token is not theirs (nor editor A's any more)
         assert response.status_code == 302 and response.url == "/workspace/import/"
+
+
+def test_a_supervising_office_imports_for_the_organizations_below_it_not_its_own(people, as_user):
+    from tests.workspace.test_workspace_import import form_data
+
+    page, _ = _published_page()
+    client = as_user(people.reviewer_parent)
+    review = client.get(client.post("/workspace/import/", {"file": page}).url)
+    options = re.findall(r'<option value="([\w-]+)"', review.content.decode())
+    assert options == ["agency-a"]
+    data = {**form_data(review), "organization": "district", "action": "historical"}
+    assert "选择一个有效的选项" in client.post(review.request["PATH_INFO"], data).content.decode()
+    assert not AnnualReport.objects.exists()
