@@ -4,8 +4,12 @@ confirmed as last year's historical record → this year's report started, with 
 imported one."""
 
 import re
+import zipfile
+from pathlib import Path
 
 from playwright.sync_api import expect
+
+from disclosure.models import Organization
 
 from disclosure.workspace.progress import reporting_year
 from tests.workspace.test_workspace_import import carried_in_key, published_page, received
@@ -87,12 +91,6 @@ def _part_code(year, table_code):
 def test_a_supervising_office_imports_a_zip_and_reviews_what_needs_it(
     browser, live_server, e2e_people, output_dir, tmp_path
 ):
-    import io
-    import zipfile
-    from pathlib import Path
-
-    from disclosure.models import Organization
-
     people, base = e2e_people, live_server.url
     Organization.objects.create(slug="education", name="测试区教育局", parent=people.district)
     fixtures = Path(__file__).resolve().parents[1] / "importing" / "fixtures"
