@@ -10,7 +10,6 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from disclosure.models import Organization
-
 from disclosure.workspace.progress import reporting_year
 from tests.workspace.test_workspace_import import carried_in_key, published_page, received
 
