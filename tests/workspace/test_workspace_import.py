@@ -11,6 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from disclosure.actions import _stock_in_force
 from disclosure.documents import export_document
 from disclosure.formats import CellKey, edition_for_year
 from disclosure.importing import uploads
@@ -201,7 +202,8 @@ def test_it_forgets_a_kept_file_after_its_lifetime(people, client, monkeypatch):
 
 def test_it_puts_the_reviewed_file_into_this_years_draft_through_the_draft_save(people, client):
     year = LAST_YEAR
-    page = published_page(people.a, year, cells={carried_in_key(year): 5}, name="typed-in-word.html")
+    stock = next(iter(_stock_in_force(edition_for_year(year))))
+    page = published_page(people.a, year, cells={carried_in_key(year): 5, stock: None}, name="typed-in-word.html")
     previous = factories.complete_report(people.a, year - 1, cells={received(year - 1): 4})
     client.force_login(people.editor_a)
     draft = client.post(f"/workspace/agency-a/{year}/start/")
@@ -218,6 +220,8 @@ def test_it_puts_the_reviewed_file_into_this_years_draft_through_the_draft_save(
     assert report.status == AnnualReport.Status.DRAFT
     assert report.values()[carried_in_key(year)] == 5
     assert str(carried_in_key(year)) not in report.carried_in  # changed by the import: no longer "carried in"
+    # Blank in the file: the figure carried in from last year stays, still marked as carried in.
+    assert report.values()[stock] == 0 and str(stock) in report.carried_in
     event = report.events.order_by("-id").first()
     assert event.action == ReportEvent.Action.IMPORT and "typed-in-word.html" in event.message
     assert event.actor == people.editor_a
