@@ -186,14 +186,19 @@ def save_part(report, actor, *, texts=None, cells=None, expected_revision=None):
 def import_into_draft(organization, year, actor, *, texts, cells, declared, source_name):
     """An editor makes a reviewed upload the content of the year's draft (starting it when there is none yet,
     with last year's figures carried in first). Saved like a part, so the history lists every changed cell
-    and carried-in marks of changed cells go; the totals the file declared differently from its own cells
-    are kept, as ``documents.import_document`` keeps them. Returns (report, changes)."""
+    and carried-in marks of changed cells go (a blank in the file leaves a carried-in figure as it is); the
+    totals the file declared differently from its own cells are kept, as ``documents.import_document`` keeps
+    them. Returns (report, changes)."""
     with transaction.atomic():
         if not access_for(actor, organization).can_edit:
             raise NotAllowed("只有本机关的填报人可以导入到草稿")
         report = AnnualReport.objects.filter(organization=organization, year=year).first()
         if report is None:
             report = start_report(organization, year, actor)
+        # A blank in the file does not wipe what was carried in from last year's report (the file's author
+        # typed this year's figures, not last year's); a figure in the file replaces it like any save.
+        cells = {k: v for k, v in cells.items() if v is not None or str(k) not in report.carried_in}
+        texts = {k: v for k, v in texts.items() if v.strip() or k not in report.carried_in}
         message = f"从文件“{source_name}”导入"
         report, changes = actions.save_content(
             report, actor, texts=texts, cells=cells, action=ReportEvent.Action.IMPORT, message=message
