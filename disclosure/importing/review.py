@@ -184,7 +184,8 @@ def _initial_details(recognition, organizations):
     return {
         "organization": match_organization(recognition.organization_name, organizations),
         "year": recognition.year,
-        "published_on": published_date(recognition.published),
+        # A web page's metadata says when it was published; a Word file's only when it was written.
+        "published_on": published_date(recognition.published) if recognition.kind == "html" else None,
     }
 
 
