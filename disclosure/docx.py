@@ -244,6 +244,8 @@ def _add_body(doc, body):
     if body["correction_note"]:
         _paragraph(doc, CORRECTION_HEADING, STYLE_HEADING)
         _add_paragraphs(doc, body["correction_note"])
+    if body["imported"]:
+        _add_imported(doc, body["imported"])
     _add_paragraphs(doc, body["preface"])
     for part in body["parts"]:
         _paragraph(doc, part["label"], STYLE_HEADING)
@@ -251,6 +253,24 @@ def _add_body(doc, body):
             _add_section(doc, section)
         if part["grid"]:
             _add_table(doc, part["grid"], part["columns"])
+
+
+def _add_imported(doc, imported):
+    """The notice of a report imported from its published original, as body.html shows it."""
+    _paragraph(doc, imported["notice"], STYLE_HEADING)
+    where = f"；原文网址：{imported['source_url']}" if imported["source_url"] else ""
+    _paragraph(doc, f"原文发布日期：{_date(imported['published_on'])}{where}。以下内容按原文识别。")
+    for total in imported["declared_totals"]:
+        _paragraph(
+            doc, f"{total['label']}：原文合计为 {total['declared']}，各项之和为 {total['computed'] or '（空白）'}"
+        )
+    if imported["problems"]:
+        _paragraph(doc, imported["problems_heading"] + "：")
+        _add_paragraphs(doc, imported["problems"])
+
+
+def _date(day):
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _add_section(doc, section):

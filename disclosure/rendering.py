@@ -5,6 +5,7 @@ document (``documents.export_document``): a published version renders from its f
 preview from its current state, so the preview is exactly what the public will see.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.template.loader import render_to_string
@@ -72,8 +73,42 @@ def body_context(document):
         "year": document["year"],
         "preface": paragraphs(texts.get(edition.preface.code, "")),
         "correction_note": paragraphs(document.get("correction_note") or ""),
+        "imported": imported_context(document),
         "parts": parts,
     }
+
+
+IMPORTED_NOTICE = "本报告由已发布的原文导入"
+IMPORTED_PROBLEMS = "原文中的问题（系统核对所见，原样保留，未作修改）"
+
+
+def imported_context(document):
+    """What a report imported from its published original says about it (issue 10, item 4): where it was
+    published and when, and the problems the checks find in it, shown as the original's, never fixed."""
+    imported = document.get("imported")
+    if not imported:
+        return None
+    return {
+        "notice": IMPORTED_NOTICE,
+        "published_on": datetime.date.fromisoformat(imported["published_on"]),
+        "source_url": imported.get("source_url", ""),
+        "original_name": imported.get("original_name", ""),
+        "problems_heading": IMPORTED_PROBLEMS,
+        "problems": [f["message"] for f in document.get("findings", [])],
+        "declared_totals": _declared_totals(document, imported.get("declared_totals") or {}),
+    }
+
+
+def _declared_totals(document, declared):
+    """[(label, declared in the original, computed from its cells)] of the totals that disagree."""
+    edition = get_edition(document["edition"]["code"])
+    values = document_values(document)
+    out = []
+    for key, value in declared.items():
+        spec = edition.cell(CellKey(*key.split(".")))
+        if spec is not None:
+            out.append({"label": spec.label, "declared": printed_value(value), "computed": values.get(spec.key, "")})
+    return out
 
 
 def render_body(document):

@@ -18,8 +18,8 @@ def expand_with_origins(table):
                 where.append(origin)
                 c += 1
             text = cell.text
-            if cell.continues and r > 0 and c < len(grid[r - 1]):
-                text = grid[r - 1][c]
+            if cell.continues and grid and c < len(grid[-1]):
+                text = grid[-1][c]
             for dc in range(cell.colspan):
                 out.append(text)
                 where.append((r, c))
@@ -31,6 +31,16 @@ def expand_with_origins(table):
             out.append(text)
             where.append(origin)
             c += 1
+        if r in getattr(table, "continuation", ()) and grid:
+            _go_on(grid[-1], out)
+            continue
         grid.append(out)
         origins.append(where)
     return grid, origins
+
+
+def _go_on(above, rest):
+    """The rest of a row cut by a page break: each text goes on at the end of the one above it."""
+    for position, text in enumerate(rest[: len(above)]):
+        if text.strip() and text != above[position]:
+            above[position] += text

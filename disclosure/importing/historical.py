@@ -194,10 +194,9 @@ def _edition(recognition, year):
 
 
 def _published_on(recognition, year, given):
-    if given is None and recognition.kind == "html":
-        given = parse_date(recognition.published)
+    given = given or original_date(recognition)
     if given is None:
-        raise ImportRefused("请填写原文的发布日期（网页中没有找到发布日期）")
+        raise ImportRefused("请填写原文的发布日期（原文中没有找到发布日期）")
     if isinstance(given, datetime.datetime):
         given = given.date()
     if given > timezone.localdate():
@@ -205,6 +204,14 @@ def _published_on(recognition, year, given):
     if given.year <= year:
         raise ImportRefused(f"原文发布日期 {given:%Y-%m-%d} 早于{year}年度结束，请核对发布日期或年度")
     return given
+
+
+def original_date(recognition):
+    """The publication date the original states: a web page's metadata (PubDate and the like), else the
+    date under its signature. (A Word file's "created" property is when it was typed, not published.)"""
+    if recognition.kind == "html" and parse_date(recognition.published):
+        return parse_date(recognition.published)
+    return parse_date(recognition.signed)
 
 
 def parse_date(text):

@@ -34,6 +34,8 @@ class Cell:
 @dataclass
 class Table:
     rows: list  # of lists of Cell
+    # Rows that are the rest of the row above, cut by a page break (a PDF): their texts go on in it.
+    continuation: set = field(default_factory=set)
 
 
 @dataclass
@@ -138,6 +140,7 @@ def read_html(text):
         tag.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
         comment.extract()
+    soup = _main_content(soup)
     for br in soup.find_all("br"):
         br.replace_with("\n")
     tables = []
@@ -156,6 +159,20 @@ def read_html(text):
         elif line.strip(" \t\u00a0\u3000\r"):
             blocks.append(line.strip(" \t\u00a0\u3000\r"))
     return Source(blocks, "html", published=published, title=title)
+
+
+def _main_content(soup):
+    """The page's ``<article>`` or ``<main>`` that holds the whole report (every table), the innermost one:
+    a site's navigation and side columns around it are not part of the report. The whole page otherwise."""
+    tables = len(soup.find_all("table"))
+    candidates = [
+        element
+        for element in soup.find_all(["article", "main"])
+        if len(element.find_all("table")) == tables and (tables or "报告" in element.get_text())
+    ]
+    if not candidates:
+        return soup
+    return min(candidates, key=lambda element: len(element.find_all(True)))
 
 
 def _html_table(table):
@@ -264,18 +281,78 @@ def read_pdf(data):
             for page in pdf.pages:
                 found = page.find_tables()
                 boxes = [t.bbox for t in found]
-                items = [(t.bbox[1], _pdf_table(t.extract())) for t in found]
+                items = [(t.bbox[1], _pdf_table(t)) for t in found]
                 for line in page.extract_text_lines():
                     any_text = any_text or bool(line["text"].strip())
-                    if not any(_inside(line, box) for box in boxes):
-                        items.append((line["top"], line["text"].strip()))
+                    if not any(_inside(line, box) for box in boxes) and not _PAGE_NUMBER.match(line["text"]):
+                        items.append((line["top"], line))
                 any_text = any_text or bool(boxes)
-                blocks += [item for _, item in sorted(items, key=lambda pair: pair[0])]
+                page_blocks = [item for _, item in sorted(items, key=lambda pair: pair[0])]
+                if page_blocks and isinstance(page_blocks[0], Table) and blocks and isinstance(blocks[-1], Table):
+                    blocks[-1] = _continued(blocks[-1], page_blocks.pop(0))
+                blocks += page_blocks
     except (PDFSyntaxError, PdfminerException, ValueError, KeyError, TypeError) as e:
         raise ImportRefused(f"不是有效的 PDF 文件：{e.__class__.__name__}") from None
     if not any_text:
         raise ImportRefused(SCANNED)
-    return Source([b for b in blocks if b], "pdf")
+    return Source([b for b in _paragraphs(blocks) if b], "pdf")
+
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d+\s*[-—–－]|第\s*\d+\s*页(?:\s*[,，/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+|\d+)\s*$"
+)
+_PARAGRAPH_END = "。！？!?"
+
+
+def _paragraphs(blocks):
+    """Text lines of a PDF joined back into paragraphs: a line that fills the width of the text and does not
+    end a sentence goes on in the next line, unless that one is indented (a new paragraph)."""
+    lines = [b for b in blocks if isinstance(b, dict)]
+    left = min((line["x0"] for line in lines), default=0)
+    right = max((line["x1"] for line in lines), default=0)
+    out, previous = [], None
+    for block in blocks:
+        if not isinstance(block, dict):
+            out.append(block)
+            previous = None
+            continue
+        text = block["text"].strip()
+        size = block["bottom"] - block["top"]
+        if previous is not None and _runs_on(previous, block, left, right, size):
+            out[-1] += text
+        else:
+            out.append(text)
+        previous = block
+    return out
+
+
+def _runs_on(previous, line, left, right, size):
+    full = previous["x1"] >= right - 6 * size  # a long number or URL may leave a few characters free
+    not_indented = line["x0"] <= left + size / 2
+    return full and not_indented and not previous["text"].rstrip().endswith(tuple(_PARAGRAPH_END))
+
+
+def _continued(table, rest):
+    """A table that runs on to the next page is one table. When the page break cut a row in two, the first
+    row of the rest holds only the end of its labels (no figure, blank under every figure of the row above):
+    it is marked as a continuation of that row."""
+    from .grid import expand
+
+    rows = table.rows + rest.rows
+    continuation = set(table.continuation) | {len(table.rows) + i for i in rest.continuation}
+    above, first = expand(table)[-1], expand(Table(rest.rows[:1]))[0]
+    figures_above = [p for p, text in enumerate(above) if _NUMBER_TEXT.match(text.strip())]
+    if (
+        figures_above
+        and len(first) == len(above)
+        and not any(_NUMBER_TEXT.match(text.strip()) for text in first)
+        and all(not first[p].strip() for p in figures_above)
+    ):
+        continuation.add(len(table.rows))
+    return Table(rows, continuation)
+
+
+_NUMBER_TEXT = re.compile(r"^[0-9０-９]+(\.[0-9]+)?$")
 
 
 def _inside(line, box):
@@ -283,22 +360,52 @@ def _inside(line, box):
     return line["top"] >= top - 1 and line["bottom"] <= bottom + 1 and line["x0"] >= x0 - 1 and line["x1"] <= x1 + 1
 
 
-def _pdf_table(rows):
-    """pdfplumber gives None for the parts of a merged cell: show the text of the merged cell there."""
+def _pdf_table(table):
+    """pdfplumber gives None for the places a merged cell covers. Which cell covers each is read from the
+    geometry (the cell whose box holds the place's centre, to its left or above), so the table comes out
+    with its row- and column-spans as in HTML: a label merged across columns stays one label, and a
+    heading merged down a row group stays beside each of its rows."""
+    texts = table.extract()
+    boxes = [row.cells for row in table.rows]
+    width = max(len(row) for row in boxes)
+    # A place's extent: the narrowest cell of its column, the lowest of its row (a merged one is wider).
+    columns = [_narrowest([row[c] for row in boxes if c < len(row)], 0) for c in range(width)]
+    rows = [_narrowest(row, 1) for row in boxes]
+    owner = {}
+    for r, row in enumerate(boxes):
+        for c, box in enumerate(row):
+            owner[(r, c)] = (r, c) if box is not None else _covering(boxes, r, c, rows[r], columns[c])
     out = []
-    for r, row in enumerate(rows):
+    for r, row in enumerate(boxes):
         cells = []
-        for c, text in enumerate(row):
-            if text is None:
-                if c > 0 and row[c - 1] is not None or c > 0 and cells and r == 0:
-                    text = cells[-1].text
-                elif r > 0 and c < len(out[r - 1]):
-                    text = out[r - 1][c].text
-                else:
-                    text = ""
-            cells.append(Cell(text))
+        for c in range(len(row)):
+            if owner[(r, c)] != (r, c):
+                continue
+            colspan = sum(1 for c2 in range(c, len(row)) if owner.get((r, c2)) == (r, c))
+            rowspan = sum(1 for r2 in range(r, len(boxes)) if owner.get((r2, c)) == (r, c))
+            cells.append(Cell(texts[r][c] or "", rowspan, colspan))
         out.append(cells)
     return Table(out)
+
+
+def _narrowest(boxes, axis):
+    """The box with the least extent along ``axis`` (0: x, 1: y); None when there is none."""
+    found = [box for box in boxes if box is not None]
+    return min(found, key=lambda box: box[axis + 2] - box[axis]) if found else None
+
+
+def _covering(boxes, r, c, row_box, column_box):
+    """The (row, column) of the cell whose box holds the centre of place (r, c); itself when none does."""
+    if row_box is None or column_box is None:
+        return r, c
+    x = (column_box[0] + column_box[2]) / 2
+    y = (row_box[1] + row_box[3]) / 2
+    for r2 in range(r, -1, -1):
+        for c2 in range(c, -1, -1):
+            box = boxes[r2][c2] if c2 < len(boxes[r2]) else None
+            if box is not None and box[0] <= x <= box[2] and box[1] <= y <= box[3]:
+                return r2, c2
+    return r, c
 
 
 # ---- plain text -----------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ class Recognition:
     published: str = ""
     kind: str = ""
     found_parts: list = field(default_factory=list)
+    signed: str = ""  # the date under the signature at the end, as written (2021年1月20日)
 
     def count(self, status):
         return sum(1 for r in self.cells.values() if r.status == status)
@@ -97,6 +98,7 @@ def recognise(source, year=None):
         notes.append("标题中没有找到年度")
     organization_name = _organization_name(title, found_year)
     texts, found_parts = _narrative(edition, rest)
+    signed = _signature(edition, texts, organization_name)
     values, cells, unmatched = _tables(edition, source.tables(), notes)
     return Recognition(
         title=title,
@@ -111,19 +113,46 @@ def recognise(source, year=None):
         published=source.published,
         kind=source.kind,
         found_parts=found_parts,
+        signed=signed,
     )
 
 
 # ---- title, organization, year, edition -----------------------------------------------------------
 
 
+_TITLE_WINDOW = 20  # a page's navigation comes before the title; the title comes before the report
+
+
 def _title(paragraphs, fallback):
-    """The title: the first lines up to the one that ends it with 报告 (titles are often split in two)."""
+    """The title and the lines after it. The first line (or two lines: titles are often split) near the top
+    that names a year and ends with 报告; else the first lines up to one with 报告; else the page's <title>.
+    Lines above the title (a site's navigation) are not part of the report."""
+    window = paragraphs[:_TITLE_WINDOW]
+    for span in (1, 2):
+        for start in range(len(window) - span + 1):
+            joined = "".join(squeeze(p) for p in window[start : start + span])
+            if _looks_like_title(joined) and (span == 1 or not _looks_like_title(squeeze(window[start + 1]))):
+                if re.match(r"20\d\d", joined) and start > 0 and _names_organization(squeeze(window[start - 1])):
+                    joined = squeeze(window[start - 1]) + joined  # 某市统计局 / 2022年…年度报告
+                return joined, paragraphs[start + span :]
     for end in range(min(3, len(paragraphs))):
         joined = "".join(squeeze(p) for p in paragraphs[: end + 1])
         if "报告" in joined and len(joined) <= 80:
             return joined, paragraphs[end + 1 :]
     return squeeze(fallback), paragraphs
+
+
+def _names_organization(line):
+    return 3 <= len(line) <= 40 and not re.search(r"[，。；：,.;:]|报告", line)
+
+
+def _looks_like_title(text):
+    return (
+        len(text) <= 80
+        and text.endswith("报告")
+        and re.search(r"20\d\d\s*年", text) is not None
+        and not re.search(r"[，。；]", text)
+    )
 
 
 def _year(title):
@@ -223,6 +252,33 @@ def _section_heading(part, line):
     return None
 
 
+_DATE_LINE = re.compile(r"^(20\d\d)年(\d{1,2})月(\d{1,2})日$")
+_ORGANIZATION_END = re.compile(r"(局|委|办|府|院|会|区|室|处|中心|所|厅|部|署|站|队|馆|社|镇|街道)$")
+
+
+def _signature(edition, texts, organization_name):
+    """Take the signature (the organization, the date) off the end of the last section; return the date."""
+    codes = [s.code for s in edition.text_sections() if texts.get(s.code)]
+    if not codes:
+        return ""
+    lines = texts[codes[-1]].split("\n")
+    if not _DATE_LINE.match(squeeze(lines[-1])):
+        return ""
+    signed = squeeze(lines.pop())
+    if lines and _signed_by(squeeze(lines[-1]), organization_name):
+        lines.pop()
+    texts[codes[-1]] = "\n".join(lines)
+    return signed
+
+
+def _signed_by(line, organization_name):
+    if organization_name and organization_name in line:
+        return True
+    return (
+        4 <= len(line) <= 30 and not re.search(r"[，。；：,.;:]", line) and _ORGANIZATION_END.search(line) is not None
+    )
+
+
 # ---- tables ---------------------------------------------------------------------------------------
 
 
@@ -297,9 +353,14 @@ def _read_table(edition, table, grid, origins, values, cells, unmatched):
     row_labels = _row_labels(edition, table)
     known = _labels(table)
     headers = {}  # grid column -> header keys, top to bottom
+    column_words = {key(spec.column_label) for spec in table.cells()} | {
+        key(p) for spec in table.cells() for p in spec.column_path
+    }
     single_row = table.kind == "litigation"
     for row, origin in zip(grid, origins, strict=True):
         row_code, label_at, loose = _find_row(row, row_labels)
+        if row_code is not None and _is_header_row(row, label_at, column_words):
+            row_code = None  # "其他" is a row of table 三 and the head of one of its columns
         if row_code is None and single_row and headers and all(is_value(t) for t in row):
             row_code, label_at = table.row.code, -1
         if row_code is None:
@@ -311,6 +372,14 @@ def _read_table(edition, table, grid, origins, values, cells, unmatched):
         # A value cell merged across columns (colspan) is one value, placed under its first column.
         positions = [p for i, p in enumerate(positions) if i == 0 or origin[p] != origin[positions[i - 1]]]
         _place(specs, row, positions, headers, loose, values, cells)
+
+
+def _is_header_row(row, label_at, column_words):
+    """A row without a figure whose label is also a column heading, beside other column headings, is a
+    header row (a row of a blank table has the one label only)."""
+    if any(NUMBER.match(squeeze(t)) for t in row[label_at + 1 :]) or key(row[label_at]) not in column_words:
+        return False
+    return len({key(t) for t in row if key(t) in column_words}) >= 2
 
 
 def _find_row(row, row_labels):

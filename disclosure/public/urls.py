@@ -26,6 +26,7 @@ urlpatterns = [
     path("reports/<slug:slug>/", views.organization, name="organization"),
     path("reports/<slug:slug>/<year:year>/", views.report, name="report"),
     path("reports/<slug:slug>/<year:year>.<fmt:fmt>", views.download, name="download"),
+    path("reports/<slug:slug>/<year:year>/original", views.original, name="original"),
     path("reports/<slug:slug>/<year:year>/v<int:number>/", views.report, name="version"),
     path("reports/<slug:slug>/<year:year>/v<int:number>.<fmt:fmt>", views.download, name="version_download"),
 ]

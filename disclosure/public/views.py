@@ -19,7 +19,8 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from ..models import Organization, PublishedVersion
+from ..importing.historical import content_type_of
+from ..models import Organization, OriginalDocument, PublishedVersion
 from . import files
 from .listing import organization_reports, organization_tree, year_reports
 from .opendata import document_csv
@@ -123,11 +124,41 @@ def _render_report(request, versions, chosen, number):
         "is_current": chosen is versions[0],
         "permalink": number is None,  # the current-version URL, whose downloads follow the current version
         "first_published_at": versions[-1]["published_at"],
+        "original": _original(version.report_id).only("name", "size", "sha256", "source_url", "published_on").first(),
     }
     return render(request, "public/report.html", context)
 
 
 # ---- downloads --------------------------------------------------------------------------------------
+
+
+def _original(report_id):
+    """The original file a historical report was imported from, once its version is public."""
+    return OriginalDocument.objects.filter(version__report_id=report_id, version__render_state=READY)
+
+
+@require_safe
+@cached_page
+def original(request, slug, year):
+    """The original a report was imported from, always as a download: an HTML page saved from another site
+    is never rendered on our origin (it would run with our cookies), only offered as bytes to save."""
+    found = get_object_or_404(
+        OriginalDocument.objects.filter(version__render_state=READY),
+        version__report__organization__slug=slug,
+        version__report__year=year,
+    )
+    etag = f'"{found.sha256}"'
+    response = get_conditional_response(request, etag=etag)
+    if response is None:
+        response = files.serve(
+            found.file, filename=found.name, content_type=content_type_of(found.name), attachment=True
+        )
+    response["ETag"] = etag
+    response["X-Content-Type-Options"] = "nosniff"
+    if getattr(response, "signed_redirect", False):
+        response["Cache-Control"] = f"public, max-age={min(CURRENT_MAX_AGE, settings.SIGNED_URL_SECONDS // 2)}"
+        return response
+    return _short_cache(response)
 
 
 @require_safe

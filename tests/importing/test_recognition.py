@@ -198,3 +198,22 @@ def test_a_zip_is_not_read_as_a_report():
 
 def test_edition_cells_count():
     assert len(edition_for_year(2021).cell_specs()) == 200
+
+
+# ---- a report typed in Word with merged header cells, and the PDF LibreOffice made of it ---------------
+
+
+@pytest.mark.parametrize("name", ["word-merged-2022.docx", "libreoffice-2022.pdf"])
+def test_word_file_and_its_libreoffice_pdf_cell_by_cell(name):
+    """tests/importing/fixtures/make_fixtures.py says what they imitate; the expected cells are what was typed."""
+    r = recognise_path(FIXTURES / name)
+    assert (r.organization_name, r.year, r.edition.code, r.signed) == ("某市统计局", 2022, "2021", "2023年1月20日")
+    expected = json.loads((FIXTURES / "word-merged-2022.expected.json").read_text())
+    assert {str(k): plain(v) for k, v in r.values.items()} == expected
+    assert {str(k): c.status for k, c in r.cells.items() if c.status != MATCHED} == {}
+    assert r.values[CellKey("proactive", "rules", "made")] is None  # "—"
+    assert r.values[CellKey("proactive", "normative_documents", "made")] == 12  # "１２" under "规范性文件"
+    assert "无" in r.cells[CellKey("proactive", "penalties", "decisions")].note
+    assert r.texts["problems"] == "统计数据解读还不够通俗。2023年将加强图解和视频解读。"  # under "5、"
+    assert r.texts["other_matters"] == "本年度未收取信息处理费。"  # the signature taken off
+    assert r.texts["overview_platform"] == "依托门户网站统计数据专栏发布信息。"  # "(四)" half-width
