@@ -119,10 +119,9 @@ class Review:
         return {key: cell_mark(result) for key, result in self.recognition.cells.items()}
 
     def cell_values(self):
-        """Every cell to store: the page's entered values, and the totals as the original declared them."""
-        values = dict(self.recognition.values)
-        values.update(self.entered)
-        return values
+        """Every cell to store: the page's entered values, and the totals the original declared differently
+        from its cells where they still stand (as the page's findings showed them)."""
+        return {**self.entered, **self.declared}
 
     def counts(self):
         return {s: self.recognition.count(s) for s in (MATCHED, DOUBTFUL, NOT_FOUND)}

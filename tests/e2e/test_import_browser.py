@@ -30,7 +30,10 @@ def test_it_imports_a_published_report_after_review_and_carries_it_into_the_next
     page = browser.new_page(viewport=DESKTOP)
     log_in(page, base, "editor_a")
     page.get_by_role("link", name="补录往年报告").click()
+    survey = Survey(page, output_dir)
+    survey.check("import-past-years")
     page.get_by_role("link", name=re.compile(f"上传已发布的原文\\s*（{year}年度）")).click()
+    survey.check("import-upload")
     page.get_by_label("已发布的报告文件").set_input_files(str(path))
     page.get_by_role("button", name="上传并识别").click()
     expect(page.get_by_role("heading", name="核对导入的报告")).to_be_visible()
@@ -44,8 +47,6 @@ def test_it_imports_a_published_report_after_review_and_carries_it_into_the_next
     cell.fill("7")
     page.get_by_role("button", name="重新检查（不保存）").click()
     expect(page.locator(f'input[name="{received(year)}"]')).to_have_value("7")
-
-    survey = Survey(page, output_dir)
     survey.check("import-review")
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=str(output_dir / "import-review-full-1280.png"), full_page=True)
@@ -58,6 +59,8 @@ def test_it_imports_a_published_report_after_review_and_carries_it_into_the_next
 
     page.get_by_role("button", name="确认导入为往年报告（按原发布日期）").click()
     expect(page.get_by_text(f"已导入测试区甲局{year}年度")).to_be_visible()
+    # The findings stored are those the review showed: the corrected figure's total is the sum, not the 6 published.
+    expect(page.get_by_role("link", name=re.compile(r"检查结果（2 错误"))).to_be_visible()
     page.screenshot(path=str(output_dir / "import-done-1280.png"), full_page=True)
 
     # Next year's report, started from the dashboard, carries in the imported report's figures.

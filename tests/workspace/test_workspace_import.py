@@ -352,3 +352,34 @@ def test_it_marks_a_doubtful_cell_in_words_and_stores_the_edited_narrative(peopl
     report = AnnualReport.objects.get(organization=people.a, year=year)
     assert report.problems == "原文的问题，核对后改写。"
     assert Decimal(12) in report.entered_values().values()
+
+
+def test_it_stores_the_findings_the_review_showed(people, client):
+    """A corrected cell's total is the sum of the cells as corrected, not the total as published; a total the
+    original declared differently from its untouched cells is kept as declared (the original's problem)."""
+    from disclosure.checks import check_report
+
+    year = LAST_YEAR - 1
+    client.force_login(people.editor_a)
+    url = upload(client, published_page(people.a, year, cells={received(year): 6}, date=f"{year + 1}-01-05"))
+    data = {**form_data(client.get(url)), str(received(year)): "7"}
+    shown = client.post(url, {**data, "action": "check"}).content.decode()
+    shown_count = int(re.search(r"检查结果（(\d+) 条）", shown).group(1))
+    assert client.post(url, {**data, "action": "historical"}).status_code == 302
+    report = AnnualReport.objects.get(organization=people.a, year=year)
+    assert len(check_report(report)) == shown_count == 2
+
+
+def test_it_keeps_a_total_the_original_declared_differently_from_its_cells(people, client):
+    year = LAST_YEAR - 1
+    html = published_page(people.a, year, date=f"{year + 1}-01-05").read().decode()
+    applications = html.index(edition_for_year(year).table_of_kind("applications").label)
+    total = re.compile(r'(<td class="num derived">)0(</td>)').search(html, applications)
+    html = html[: total.start()] + total.group(1) + "3" + total.group(2) + html[total.end() :]
+    client.force_login(people.editor_a)
+    url = upload(client, SimpleUploadedFile("declared.html", html.encode()))
+    review = client.get(url).content.decode()
+    assert "检查结果（1 条）" in review
+    assert client.post(url, {**form_data(client.get(url)), "action": "historical"}).status_code == 302
+    report = AnnualReport.objects.get(organization=people.a, year=year)
+    assert list(report.declared_totals.values()) == ["3"]
