@@ -101,6 +101,7 @@ class Review:
     entered: dict  # CellKey -> value, as on the page now
     findings: list
     declared: dict  # total CellKey -> the figure the original declared, where it differs from the sum
+    reread: bool = False  # the year posted takes another edition: the cells were read again from the file
 
     @property
     def edition(self):
@@ -166,7 +167,8 @@ def build_review(upload, organizations, data=None, initial=None):
         organization = details.initial.get("organization")
     declared = declared_totals(edition, recognition, entered)
     findings = _findings(recognition, year or recognition.year, entered, text_values, organization, declared)
-    return Review(upload.name, source, recognition, details, tables, texts, entered, findings, declared)
+    reread = data is not None and not posted
+    return Review(upload.name, source, recognition, details, tables, texts, entered, findings, declared, reread)
 
 
 def _posted_year(details):

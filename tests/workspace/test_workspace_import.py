@@ -383,3 +383,14 @@ def test_it_keeps_a_total_the_original_declared_differently_from_its_cells(peopl
     assert client.post(url, {**form_data(client.get(url)), "action": "historical"}).status_code == 302
     report = AnnualReport.objects.get(organization=people.a, year=year)
     assert list(report.declared_totals.values()) == ["3"]
+
+
+def test_it_reads_the_file_again_when_the_year_changes_the_edition(people, client):
+    client.force_login(people.editor_a)
+    url = upload(client, published_page(people.a, 2021, date="2022-01-05"))
+    data = form_data(client.get(url))
+    assert data["edition"] == "2021"
+    page = client.post(url, {**data, "year": "2020", "action": "check"})
+    content = page.content.decode()
+    assert "已按该格式从原文重新识别" in content
+    assert form_data(page)["edition"] == "2019"
