@@ -394,3 +394,21 @@ def test_it_reads_the_file_again_when_the_year_changes_the_edition(people, clien
     content = page.content.decode()
     assert "已按该格式从原文重新识别" in content
     assert form_data(page)["edition"] == "2019"
+
+
+def test_it_reviews_a_word_file_without_taking_its_creation_date_for_the_publication(people, client):
+    from tests.importing.test_round_trip import python_docx_of
+
+    year = LAST_YEAR - 1
+    report = factories.complete_report(people.a, year, cells={received(year): 3})
+    document = export_document(report)
+    report.delete()
+    data = python_docx_of(document)
+    client.force_login(people.editor_a)
+    url = upload(client, SimpleUploadedFile("年报.docx", data))
+    fields = form_data(client.get(url))
+    assert fields[str(received(year))] == "3" and fields["published_on"] == ""
+    fields["published_on"] = f"{year + 1}-01-30"
+    assert client.post(url, {**fields, "action": "historical"}).status_code == 302
+    original = OriginalDocument.objects.get()
+    assert original.name == "年报.docx" and original.size == len(data)
