@@ -142,7 +142,7 @@ def _write_cells(report, cells):
 
 
 @transaction.atomic
-def save_content(report, actor, *, texts=None, cells=None, expected_revision=None, action=None):
+def save_content(report, actor, *, texts=None, cells=None, expected_revision=None, action=None, message=""):
     """Save an editor's changes to a draft. Refuses when someone else saved since ``expected_revision``."""
     report = AnnualReport.objects.select_for_update().get(pk=report.pk)
     if report.status != AnnualReport.Status.DRAFT:
@@ -157,5 +157,5 @@ def save_content(report, actor, *, texts=None, cells=None, expected_revision=Non
             report.declared_totals = declared_totals_after_save(report, touched)
         report.revision += 1
         report.save()
-        record(report, actor, action or ReportEvent.Action.SAVE, changes=changes)
+        record(report, actor, action or ReportEvent.Action.SAVE, message=message, changes=changes)
     return report, changes

@@ -14,7 +14,7 @@ from django.utils import timezone
 from . import actions, publishing
 from .actions import ActionError
 from .checks import check_report
-from .formats import CellKey
+from .formats import EDITIONS, CellKey
 from .formats.values import format_value
 from .models import AnnualReport, ReportEvent, WarningExplanation
 from .permissions import access_for
@@ -162,6 +162,23 @@ def correct_report(report, actor, note):
 # ---- edits by editors -------------------------------------------------------------------------------
 
 
+# The first year of the national format: earlier reports were free-form and can't be kept as tables.
+FIRST_YEAR = min(edition.first_year for edition in EDITIONS.values())
+
+
+def pre_edition_message(year):
+    return f"{year}年度早于{FIRST_YEAR}年启用的统一格式，不能在系统中填报或导入；此前的自由格式报告只能作为文件附件保存"
+
+
+def check_report_year(year, today=None):
+    """Refuse a year no report can be written for: before the first edition, or not begun yet. The workspace
+    offers exactly the other years (``progress.startable_years`` and ``progress.past_years``)."""
+    if year < FIRST_YEAR:
+        raise ActionError(pre_edition_message(year))
+    if year > (today or timezone.localdate()).year:
+        raise ActionError(f"{year}年尚未开始，不能填报该年度的报告")
+
+
 class ReportExists(ActionError):
     """The year's report has been started already (by a colleague, or by the first click of a double-click)."""
 
@@ -173,8 +190,7 @@ def start_report(organization, year, actor):
             raise NotAllowed("只有本机关的填报人可以开始填报")
         if _started(organization, year):
             raise ReportExists(f"{year}年度报告已经存在")
-        if year > timezone.localdate().year:
-            raise ActionError(f"{year}年尚未开始，不能填报该年度的报告")
+        check_report_year(year)
         try:
             with transaction.atomic():  # a savepoint: the transaction stays usable if the insert loses a race
                 return actions.create_report(organization, year, actor)
@@ -193,6 +209,31 @@ def save_part(report, actor, *, texts=None, cells=None, expected_revision=None):
     """An editor saves one part of a draft; raises EditConflict when someone saved in between."""
     _require_role(report, actor, "edit")
     return actions.save_content(report, actor, texts=texts, cells=cells, expected_revision=expected_revision)
+
+
+def import_into_draft(organization, year, actor, *, texts, cells, declared, source_name):
+    """An editor makes a reviewed upload the content of the year's draft (starting it when there is none yet,
+    with last year's figures carried in first). Saved like a part, so the history lists every changed cell
+    and carried-in marks of changed cells go (a blank in the file leaves a carried-in figure as it is); the
+    totals the file declared differently from its own cells are kept, as ``documents.import_document`` keeps
+    them. Returns (report, changes)."""
+    with transaction.atomic():
+        if not access_for(actor, organization).can_edit:
+            raise NotAllowed("只有本机关的填报人可以导入到草稿")
+        report = AnnualReport.objects.filter(organization=organization, year=year).first()
+        if report is None:
+            report = start_report(organization, year, actor)
+        # A blank in the file does not wipe what was carried in from last year's report (the file's author
+        # typed this year's figures, not last year's); a figure in the file replaces it like any save.
+        cells = {k: v for k, v in cells.items() if v is not None or str(k) not in report.carried_in}
+        texts = {k: v for k, v in texts.items() if v.strip() or k not in report.carried_in}
+        message = f"从文件“{source_name}”导入"
+        report, changes = actions.save_content(
+            report, actor, texts=texts, cells=cells, action=ReportEvent.Action.IMPORT, message=message
+        )
+        report.declared_totals = {str(k): str(v) for k, v in declared.items()}
+        report.save(update_fields=["declared_totals"])
+        return report, changes
 
 
 def accept_computed_total(report, actor, cell_key):

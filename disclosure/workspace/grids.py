@@ -27,6 +27,7 @@ class InputCell:
     carried: bool = False
     findings: list = field(default_factory=list)  # numbers of the findings touching the cell
     derived: bool = False
+    mark: object = None  # a CellMark: how an import recognised the cell (the review page only)
 
 
 @dataclass
@@ -37,11 +38,23 @@ class TotalCell:
     sum: str  # space-separated names of the addends
     findings: list = field(default_factory=list)
     derived: bool = True
+    mark: object = None
 
 
-def input_grid(form, edition, values, carried_in=(), finding_marks=None):
-    """The table's grid for ``form``; ``values`` are the entered values its totals are computed from."""
-    table, marks = form.table, finding_marks or {}
+@dataclass
+class CellMark:
+    """How an import recognised a cell: ``status`` (a class suffix), the words a screen reader and the
+    tooltip give (e.g. "存疑：按位置对应；原文“12”"), and the short sign shown in the cell."""
+
+    status: str
+    text: str
+    sign: str
+
+
+def input_grid(form, edition, values, carried_in=(), finding_marks=None, cell_marks=None):
+    """The table's grid for ``form``; ``values`` are the entered values its totals are computed from;
+    ``cell_marks`` ({CellKey: CellMark}) say how an import recognised each cell."""
+    table, marks, recognised = form.table, finding_marks or {}, cell_marks or {}
     derivations = edition.derivations()
     totals = derive(edition, values)
     carried = set(carried_in)
@@ -51,8 +64,15 @@ def input_grid(form, edition, values, carried_in=(), finding_marks=None):
         if spec.derived:
             addends = " ".join(cell_name(k) for k in derivations[spec.key])
             value = format_value(totals.get(spec.key))
-            return TotalCell(name, spec.full_label, value, addends, marks.get(spec.key, []))
-        return _input_cell(form[name], name, name in carried, marks.get(spec.key, []))
+            total = TotalCell(name, spec.full_label, value, addends, marks.get(spec.key, []))
+            total.mark = recognised.get(spec.key)
+            return total
+        cell = _input_cell(form[name], name, name in carried, marks.get(spec.key, []))
+        cell.mark = recognised.get(spec.key)
+        if cell.mark:
+            cell.attrs["aria-label"] = f"{cell.attrs['aria-label']}（{cell.mark.text}）"
+            cell.attrs["title"] = cell.mark.text
+        return cell
 
     return layout(table, fill)
 
@@ -148,13 +168,16 @@ def _body_cell(c, level):
         classes.append("flagged")
     if getattr(x, "errors", None):
         classes.append("has-error")
+    if getattr(x, "mark", None):
+        classes.append(f"rec-{x.mark.status}")
     return f'<td{_spans(c)} class="{" ".join(classes)}">{_content(x)}</td>'
 
 
 def _content(x):
     if isinstance(x, TotalCell):
+        label = f"{x.label}（{x.mark.text}）" if x.mark else x.label
         inner = (
-            f'<output id="out-{escape(x.name)}" data-sum="{escape(x.sum)}" aria-label="{escape(x.label)}"'
+            f'<output id="out-{escape(x.name)}" data-sum="{escape(x.sum)}" aria-label="{escape(label)}"'
             f' aria-live="off">{escape(x.value)}</output>'
         )
     elif isinstance(x, InputCell):
@@ -163,6 +186,8 @@ def _content(x):
         )
     else:
         return escape(x if x is not None else "")
+    if x.mark:  # seen, not read: the input's or output's label already says it
+        inner += f'<span class="rec-sign" aria-hidden="true" title="{escape(x.mark.text)}">{escape(x.mark.sign)}</span>'
     if x.findings:
         links = "".join(f'<a href="#finding-{n}" aria-label="见检查结果第{n}条">{n}</a>' for n in x.findings)
         inner += f'<span class="finding-ref">{links}</span>'

@@ -82,6 +82,15 @@ def startable_years(today=None):
     return [year, year + 1]
 
 
+def past_years(today=None):
+    """The years a report can be brought in for afterwards (补录往年报告): last year's, newest first, back to
+    the first year of the national format. With ``startable_years`` they are every year
+    ``workflow.check_report_year`` admits."""
+    from ..workflow import FIRST_YEAR
+
+    return list(range(reporting_year(today), FIRST_YEAR - 1, -1))
+
+
 @dataclass
 class Deadline:
     year: int

@@ -5,10 +5,11 @@ may do what, which no shared cache nor the browser's back button may keep.
 """
 
 from django.urls import path as django_path
+from django.urls import re_path
 from django.views.decorators.cache import never_cache
 
 from .. import converters  # noqa: F401  (registers <year:…>)
-from .views import accounts, dashboard, oversight, parts, report, review
+from .views import accounts, dashboard, imports, oversight, parts, report, review
 
 app_name = "workspace"
 
@@ -36,6 +37,11 @@ urlpatterns = [
     path("oversight/<year:year>/workbook.xlsx", oversight.workbook_xlsx, name="oversight_xlsx"),
     path("oversight/<year:year>/detail.csv", oversight.detail_csv, name="oversight_csv"),
     path("oversight/<year:year>/totals/<slug:table>/<slug:row>/<slug:column>/", oversight.cell, name="oversight_cell"),
+    path("import/", imports.upload, name="import"),
+    path("import/batch/", imports.batch, name="import_batch"),
+    # A token is 32 characters, so an organization whose slug is "import" keeps its report pages.
+    re_path(r"^import/(?P<token>[A-Za-z0-9_-]{32})/$", never_cache(imports.review), name="import_review"),
+    path("<slug:slug>/past-years/", imports.past, name="past_years"),
     path(REPORT + "start/", report.start, name="start"),
     path(REPORT, report.overview, name="report"),
     path(REPORT + "part/<slug:code>/", parts.edit_part, name="part"),

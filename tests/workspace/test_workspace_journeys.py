@@ -116,7 +116,7 @@ def test_it_refuses_to_start_a_report_twice(people, as_user):
 
 def test_it_refuses_a_year_without_an_edition(people, as_user):
     response = as_user(people.editor_a).post("/workspace/agency-a/2010/start/", follow=True)
-    assert "没有适用的年度报告格式" in html(response)
+    assert "早于2019年启用的统一格式" in html(response) and "只能作为文件附件保存" in html(response)
 
 
 # ---- parts ------------------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ A's parent, superuser. No role in the organization: 404. A role that does not al
 
 Superusers see everything and act as reviewers; they never edit content."""
 
+import re
+
 import pytest
 
 from disclosure import workflow
@@ -233,3 +235,89 @@ def test_a_set_password_link_needs_its_token_not_a_login(people, as_user, who):
     """The link an imported account gets (import_organizations): open to anyone, useless without a valid token."""
     response = as_user(person(people, who)).get("/workspace/password/set/MQ/bad-token/")
     assert response.status_code == 200 and "链接无效" in response.content.decode()
+
+
+# Bringing published reports in (issue 10): an organization's editors, and a supervising office for the
+# organizations below it; superusers everywhere. The reviewer of agency A (nothing below it) gets 404.
+IMPORT_PAGES = {
+    "/workspace/import/": {"editor_a": 200, "editor_b": 200, "reviewer_a": 404, "reviewer_parent": 200, "admin": 200},
+    "/workspace/import/batch/": {
+        "editor_a": 404,
+        "editor_b": 404,
+        "reviewer_a": 404,
+        "reviewer_parent": 200,
+        "admin": 200,
+    },
+    "/workspace/agency-a/past-years/": {
+        "editor_a": 200,
+        "editor_b": 404,
+        "reviewer_a": 404,
+        "reviewer_parent": 200,
+        "admin": 200,
+    },
+}
+
+
+@pytest.mark.parametrize("who", WHO)
+@pytest.mark.parametrize("url", IMPORT_PAGES)
+def test_it_shows_import_pages_only_to_who_may_import(people, as_user, who, url):
+    response = as_user(person(people, who)).get(url)
+    expected = 302 if who == "anonymous" else IMPORT_PAGES[url][who]
+    assert response.status_code == expected
+    if who == "anonymous":
+        assert response.url.startswith("/workspace/login/?next=")
+
+
+def _published_page():
+    from tests.workspace.test_workspace_import import LAST_YEAR, published_page
+
+    return published_page(factories.organization("elsewhere", name="测试区甲局旧名"), LAST_YEAR - 1), LAST_YEAR - 1
+
+
+# (who, what the confirmation answers, whether agency A's report is stored)
+IMPORT_CONFIRM = {
+    "historical": {"editor_a": 302, "editor_b": 200, "reviewer_parent": 302, "admin": 302},
+    "draft": {"editor_a": 302, "editor_b": 200, "reviewer_parent": 403, "admin": 403},
+}
+
+
+@pytest.mark.parametrize("who", ["editor_a", "editor_b", "reviewer_parent", "admin"])
+@pytest.mark.parametrize("action", IMPORT_CONFIRM)
+def test_it_lets_only_who_may_import_for_an_organization_store_its_report(people, as_user, who, action):
+    from tests.workspace.test_workspace_import import form_data
+
+    page, year = _published_page()
+    client = as_user(person(people, who))
+    review = client.get(client.post("/workspace/import/", {"file": page}).url)
+    assert review.status_code == 200
+    data = {**form_data(review), "organization": "agency-a", "year": str(year), "published_on": f"{year + 1}-01-05"}
+    response = client.post(review.request["PATH_INFO"], {**data, "action": action})
+    assert response.status_code == IMPORT_CONFIRM[action][who]
+    stored = AnnualReport.objects.filter(organization=people.a, year=year).exists()
+    assert stored == (IMPORT_CONFIRM[action][who] == 302)
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_it_gives_a_review_only_to_the_session_that_uploaded(people, as_user, who):
+    page, _ = _published_page()
+    url = as_user(people.editor_a).post("/workspace/import/", {"file": page}).url
+    response = as_user(person(people, who)).get(url)
+    if who == "anonymous":
+        assert response.status_code == 302 and response.url.startswith("/workspace/login/?next=")
+    elif who == "reviewer_a":
+        assert response.status_code == 404
+    else:  # a new login is a new session: the token is not theirs (nor editor A's any more)
+        assert response.status_code == 302 and response.url == "/workspace/import/"
+
+
+def test_a_supervising_office_imports_for_the_organizations_below_it_not_its_own(people, as_user):
+    from tests.workspace.test_workspace_import import form_data
+
+    page, _ = _published_page()
+    client = as_user(people.reviewer_parent)
+    review = client.get(client.post("/workspace/import/", {"file": page}).url)
+    options = re.findall(r'<option value="([\w-]+)"', review.content.decode())
+    assert options == ["agency-a"]
+    data = {**form_data(review), "organization": "district", "action": "historical"}
+    assert "选择一个有效的选项" in client.post(review.request["PATH_INFO"], data).content.decode()
+    assert not AnnualReport.objects.exists()

@@ -6,7 +6,9 @@ from django.views.decorators.http import require_safe
 
 from ...models import AnnualReport, Organization
 from ...permissions import roles_of
+from ...workflow import FIRST_YEAR
 from ..progress import deadline_of, startable_years
+from .imports import importable_ids
 
 
 @login_required
@@ -18,6 +20,7 @@ def dashboard(request):
     for report in roles.visible(AnnualReport.objects.with_publication().order_by("-year"), "organization_id"):
         reports.setdefault(report.organization_id, []).append(report)
     years = startable_years()
+    importable = importable_ids(request)
     rows = []
     for org in organizations:
         access = roles.access(org.pk)
@@ -27,8 +30,12 @@ def dashboard(request):
             report.due = deadline_of(org, report.year, report.ever_published)
         started = {r.year for r in mine}
         can_start = [deadline_of(org, y) for y in years if access.can_edit and y not in started]
-        rows.append({"organization": org, "access": access, "reports": mine, "can_start": can_start})
+        can_import = importable is None or org.pk in importable
+        rows.append(
+            {"organization": org, "access": access, "reports": mine, "can_start": can_start, "can_import": can_import}
+        )
     context = {"rows": rows, "is_admin": roles.is_admin, "oversees": roles.oversees, "oversight_year": years[0]}
+    context.update(first_year=FIRST_YEAR, last_year=years[0])
     return render(request, "workspace/dashboard.html", context)
 
 
