@@ -224,6 +224,17 @@ def render_pdf(html, *, fetcher=None, variant=PDF_VARIANT):
         raise RenderingStopped(str(e)) from e
 
 
+def page_count(pdf_bytes):
+    """How many pages a PDF has (for the download link), read by pdfium (pypdfium2 comes with pdfplumber)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf_bytes)
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
 class _PrintHTML(HTML):
     """An HTML document styled by USER_AGENT_CSS instead of WeasyPrint's whole HTML5 stylesheet.
 

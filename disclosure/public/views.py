@@ -12,6 +12,7 @@ import hashlib
 import json
 
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
@@ -19,8 +20,10 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
+from ..formats import get_edition
 from ..models import Organization, PublishedVersion
 from . import files
+from .downloads import download_links
 from .listing import organization_reports, organization_tree, year_reports
 from .opendata import document_csv
 from .pagecache import cached_page
@@ -35,8 +38,11 @@ READY = PublishedVersion.RenderState.READY
 @require_safe
 @cached_page
 def home(request):
+    # A corrected report once: its newest ready version only.
+    newer = PublishedVersion.objects.filter(report=OuterRef("report"), render_state=READY, number__gt=OuterRef("number"))
     recent = (
         PublishedVersion.objects.filter(render_state=READY)
+        .exclude(Exists(newer))
         .select_related("report__organization")
         .only(*["number", "published_at", "report__year", "report__organization__name", "report__organization__slug"])
         .order_by("-published_at", "-id")[:RECENT]
@@ -103,28 +109,43 @@ def _render_report(request, versions, chosen, number):
         .only(
             "number",
             "body",
+            "content_json",
             "pdf_sha256",
+            "pdf_size",
+            "pdf_pages",
             "docx_sha256",
+            "docx_size",
             "correction_note",
             "published_at",
             "report__year",
+            "report__edition",
             "report__organization__name",
             "report__organization__slug",
         )
         .get(pk=chosen["id"])
     )
+    org = version.report.organization
     context = {
         "version": version,
         "body": files.read_text(version.body),
+        "contents": contents(version),
+        "downloads": download_links(version, slug=org.slug, year=version.report.year, permalink=number is None),
         "report": version.report,
         "organization": version.report.organization,
         "versions": versions,
         "current": versions[0],
         "is_current": chosen is versions[0],
-        "permalink": number is None,  # the current-version URL, whose downloads follow the current version
         "first_published_at": versions[-1]["published_at"],
     }
     return render(request, "public/report.html", context)
+
+
+def contents(version):
+    """The 目录 of a report page: (anchor, label) of the 更正说明 and of each part, as report/body.html sets
+    them out."""
+    entries = [("correction-note", "更正说明")] if version.correction_note else []
+    entries += [(f"part-{part.code}", part.label) for part in get_edition(version.report.edition).parts]
+    return entries
 
 
 # ---- downloads --------------------------------------------------------------------------------------
