@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public pages for visitors, from Django's cache, keyed by the publication generation (disclosure/public).
     "disclosure.public.pagecache.PublicPageCacheMiddleware",
+    # Compresses the public pages only (they carry no secret: BREACH), before the cache keeps them.
+    "disclosure.public.compression.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

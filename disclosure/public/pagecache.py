@@ -20,7 +20,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import FileResponse, HttpResponse
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, set_response_etag
+
+from .compression import accepts_gzip
 
 TIMEOUT = 60
 
@@ -93,15 +95,21 @@ class PublicPageCacheMiddleware:
         # The Host header is checked before anything is answered (DisallowedHost becomes Django's 400), as
         # CommonMiddleware would check it for an uncached page.
         request.get_host()
-        key = f"public-page:{generation()}:{request.path}"
+        # One copy per encoding the client accepts (compression.py compresses the page before it is kept).
+        encoding = "gzip" if accepts_gzip(request) else "identity"
+        key = f"public-page:{generation()}:{encoding}:{request.path}"
         cached = cache.get(key)
         if cached is not None:
             return _from_cache(request, *cached)
         response = self.get_response(request)
         if getattr(response, "public_page", False) and response.status_code == 200 and not response.cookies:
+            if not response.streaming and not response.has_header("ETag"):
+                set_response_etag(response)  # a page's ETag, so that a revisit can be a 304
             kept = _kept(response)
             if kept is not None:
                 cache.set(key, (kept, dict(response.headers)), TIMEOUT)
+                if not response.streaming:
+                    return _from_cache(request, kept, dict(response.headers))  # a 304 already, if it may be
         return response
 
 
@@ -124,6 +132,6 @@ def _from_cache(request, kept, headers):
     else:
         response = HttpResponse(kept)
     for name, value in headers.items():
-        if not (not_modified and name in ("Content-Length", "Content-Type", "Content-Disposition")):
+        if not (not_modified and name in ("Content-Length", "Content-Type", "Content-Disposition", "Content-Encoding")):
             response[name] = value
     return response
