@@ -103,7 +103,7 @@ def mark_label_levels(grid):
     for row in grid.body:
         leaf = next((c for c in row if c.scope == "row"), None)
         level = labels - leaf.colspan if leaf is not None and labels else 0
-        group = 0
+        group = level - sum(1 for c in row if c.scope == "rowgroup")  # a group's label just left of its rows
         for c in row:
             if c.scope in ("row", "rowgroup"):
                 c.classes = " ".join(x for x in (c.classes, f"lv{group if c.scope == 'rowgroup' else level}") if x)

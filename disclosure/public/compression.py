@@ -14,7 +14,7 @@ copy per encoding (its key names the encoding the client accepts); every variant
 """
 
 from django.middleware.gzip import GZipMiddleware, re_accepts_gzip
-from django.utils.cache import cc_delim_re
+from django.utils.cache import cc_delim_re, set_response_etag
 
 
 def is_personal(response):
@@ -31,4 +31,8 @@ class PublicGZipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
         if not getattr(response, "public_page", False) or response.streaming or is_personal(response):
             return response
+        # The tag of the page's own bytes (the compressed ones differ each time: Django pads the gzip header
+        # with random bytes against BREACH); compressed, it becomes the weak W/"…" of the same page.
+        if not response.has_header("ETag"):
+            set_response_etag(response)
         return super().process_response(request, response)
