@@ -7,6 +7,7 @@ are shown read-only, with the consistency findings, so the admin cannot bypass t
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.template.loader import render_to_string
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
@@ -42,9 +43,19 @@ class OrganizationAdmin(admin.ModelAdmin):
 admin.site.unregister(User)
 
 
+class ChinesePasswordChangeForm(AdminPasswordChangeForm):
+    """Django 5.1 glues an English warning to the help text outside any translatable string."""
+
+    usable_password_help_text = SetUnusablePasswordMixin.usable_password_help_text + (
+        '<ul id="id_unusable_warning" class="messagelist"><li class="warning">'
+        "停用后，该用户当前的密码将作废。</li></ul>"
+    )
+
+
 @admin.register(User)
 class UserWithMembershipsAdmin(UserAdmin):
     inlines = [MembershipInline]
+    change_password_form = ChinesePasswordChangeForm
 
 
 class ReadOnlyInline(admin.TabularInline):
