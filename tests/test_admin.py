@@ -89,8 +89,6 @@ def test_the_admin_names_the_render_tasks_and_the_password_warning_in_chinese(ad
     index = admin_client.get("/admin/").content.decode()
     assert "后台任务" in index and "任务结果" in index
     assert "Tasks Database Backend" not in index and "Task Results" not in index
-    tasks = admin_client.get("/admin/django_tasks_database/dbtaskresult/").content.decode()
-    assert 'alt="搜索"' in tasks and 'alt="Search"' not in tasks
     with translation.override("zh-hans"):  # the states shown once there are tasks
         assert [str(s.label) for s in TaskResultStatus] == ["待运行", "运行中", "失败", "成功"]
     user = admin_client.get("/admin/auth/user/").content.decode()
