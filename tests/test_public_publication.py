@@ -29,7 +29,7 @@ def page(client, url=REPORT, **headers):
 # ---- the report page --------------------------------------------------------------------------------
 
 
-def test_it_states_the_facts_and_the_contents_before_the_body(client, published):
+def test_it_states_the_facts_and_the_contents_before_the_body(client, published):  # noqa: F811
     html = page(client)
     body = html.index('<article class="report-body"')
     for fact in ("发布机构", "发布日期", "版本", "下载", "目录"):
@@ -37,7 +37,7 @@ def test_it_states_the_facts_and_the_contents_before_the_body(client, published)
     assert "report-meta" in html and "col-lg-3" not in html  # no side column squeezing the tables
 
 
-def test_its_contents_link_to_every_part_of_the_body(client, published):
+def test_its_contents_link_to_every_part_of_the_body(client, published):  # noqa: F811
     html = page(client)
     toc = html[html.index('class="report-toc"') : html.index('<article class="report-body"')]
     anchors = re.findall(r'href="#([^"]+)"', toc)
@@ -46,7 +46,7 @@ def test_its_contents_link_to_every_part_of_the_body(client, published):
         assert f'id="{anchor}"' in html
 
 
-def test_a_correction_lists_its_note_first_in_the_contents(client, report, published):
+def test_a_correction_lists_its_note_first_in_the_contents(client, report, published):  # noqa: F811
     reopen_for_correction(report, None, "更正表二中的数字。")
     approve(report)
     publish_report(report, None)
@@ -56,7 +56,7 @@ def test_a_correction_lists_its_note_first_in_the_contents(client, report, publi
     assert 'id="correction-note"' in toc
 
 
-def test_each_download_says_its_type_size_and_pages(client, published):
+def test_each_download_says_its_type_size_and_pages(client, published):  # noqa: F811
     published.refresh_from_db()
     pdf = b"".join(client.get("/reports/agency/2021.pdf").streaming_content)
     pages = len(pypdfium2.PdfDocument(pdf))
@@ -81,14 +81,14 @@ def test_the_sizes_read_as_a_person_says_them():
     assert facts("Word", None) == "Word"
 
 
-def test_the_hash_is_in_a_details_line(client, published):
+def test_the_hash_is_in_a_details_line(client, published):  # noqa: F811
     html = page(client)
     details = html[html.index("<details") : html.index("</details>")]
     assert "<summary>文件校验码（SHA-256）</summary>" in details and published.pdf_sha256 in details
     assert html.count(published.pdf_sha256) == 1
 
 
-def test_each_table_is_titled_once_by_its_part_heading(client, published):
+def test_each_table_is_titled_once_by_its_part_heading(client, published):  # noqa: F811
     html = page(client)
     assert "<caption" not in html[html.index('<article class="report-body"') :]
     tables = Tables(html).tables
@@ -102,7 +102,7 @@ def test_each_table_is_titled_once_by_its_part_heading(client, published):
         assert f'aria-labelledby="{t["labelledby"]}"' in html and f'id="{t["labelledby"]}"' in html
 
 
-def test_row_labels_carry_their_level_for_the_sticky_offsets(client, published):
+def test_row_labels_carry_their_level_for_the_sticky_offsets(client, published):  # noqa: F811
     html = page(client)
     assert re.search(r'<th scope="rowgroup" rowspan="\d+" class="lv0">三、本年度办理结果', html)
     assert re.search(r'<th scope="rowgroup" rowspan="\d+" class="lv1">（三）不予公开', html)
@@ -113,23 +113,24 @@ def test_row_labels_carry_their_level_for_the_sticky_offsets(client, published):
 # ---- the site ------------------------------------------------------------------------------------------
 
 
-def test_the_footer_shows_what_the_administrator_set(client, published, settings):
+def test_the_footer_shows_what_the_administrator_set(client, published, settings):  # noqa: F811
     settings.SITE_ORGANIZER, settings.SITE_CONTACT = "测试区人民政府办公室", "0573-12345678"
     settings.SITE_IDENTIFIER = "3304110001"
     html = page(client, "/")
     footer = html[html.index('<footer class="site-footer">') :]
-    for label, value in (("主办单位", "测试区人民政府办公室"), ("联系方式", "0573-12345678"), ("网站标识码", "3304110001")):
+    facts = (("主办单位", "测试区人民政府办公室"), ("联系方式", "0573-12345678"), ("网站标识码", "3304110001"))
+    for label, value in facts:
         assert f"<dt>{label}</dt><dd>{value}</dd>" in footer
 
 
-def test_the_footer_leaves_out_what_is_not_set(client, published, settings):
+def test_the_footer_leaves_out_what_is_not_set(client, published, settings):  # noqa: F811
     settings.SITE_ORGANIZER, settings.SITE_CONTACT, settings.SITE_IDENTIFIER = "主办机关", "", ""
     footer = page(client, "/")
     footer = footer[footer.index('<footer class="site-footer">') :]
     assert "主办机关" in footer and "联系方式" not in footer and "网站标识码" not in footer
 
 
-def test_every_page_links_the_favicon(client, published):
+def test_every_page_links_the_favicon(client, published):  # noqa: F811
     html = page(client, "/")
     assert 'rel="icon" href="/static/favicon/favicon.svg" type="image/svg+xml"' in html
     assert 'href="/static/favicon/favicon-32.png"' in html
@@ -137,7 +138,7 @@ def test_every_page_links_the_favicon(client, published):
     assert (response.status_code, response["Location"]) == (301, "/static/favicon/favicon.ico")
 
 
-def test_the_home_page_lists_a_corrected_report_once(client, report, published):
+def test_the_home_page_lists_a_corrected_report_once(client, report, published):  # noqa: F811
     reopen_for_correction(report, None, "更正一处。")
     approve(report)
     publish_report(report, None)
@@ -151,7 +152,7 @@ def test_the_home_page_lists_a_corrected_report_once(client, report, published):
 
 
 @pytest.mark.parametrize("url", ["/", REPORT, "/reports/agency/", "/years/2021/", "/reports/agency/2021.json"])
-def test_public_pages_are_compressed_for_a_client_that_accepts_it(client, published, url):
+def test_public_pages_are_compressed_for_a_client_that_accepts_it(client, published, url):  # noqa: F811
     plain = client.get(url)
     packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
     assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
@@ -160,7 +161,7 @@ def test_public_pages_are_compressed_for_a_client_that_accepts_it(client, publis
     assert len(packed.content) < len(plain.content) / 2
 
 
-def test_the_cache_keeps_one_copy_per_encoding(client, published, django_assert_num_queries):
+def test_the_cache_keeps_one_copy_per_encoding(client, published, django_assert_num_queries):  # noqa: F811
     client.get(REPORT)
     client.get(REPORT, HTTP_ACCEPT_ENCODING="gzip")
     with django_assert_num_queries(2):  # the generation, once a request: both from the cache
@@ -172,7 +173,7 @@ def test_the_cache_keeps_one_copy_per_encoding(client, published, django_assert_
 
 
 @pytest.mark.parametrize("encoding", ["", "gzip"])
-def test_a_revisit_of_a_page_is_a_304(client, published, encoding):
+def test_a_revisit_of_a_page_is_a_304(client, published, encoding):  # noqa: F811
     first = client.get(REPORT, HTTP_ACCEPT_ENCODING=encoding)
     again = client.get(REPORT, HTTP_ACCEPT_ENCODING=encoding, HTTP_IF_NONE_MATCH=first["ETag"])
     assert again.status_code == 304 and again["ETag"] == first["ETag"] and not again.content
@@ -182,7 +183,7 @@ def test_a_revisit_of_a_page_is_a_304(client, published, encoding):
     assert fresh.status_code == 304  # made anew, the same bytes: still not modified
 
 
-def test_pages_with_a_csrf_token_are_never_compressed(published):
+def test_pages_with_a_csrf_token_are_never_compressed(published):  # noqa: F811
     client = Client()
     login = client.get("/workspace/login/", HTTP_ACCEPT_ENCODING="gzip")
     assert "csrfmiddlewaretoken" in login.content.decode()
@@ -191,7 +192,7 @@ def test_pages_with_a_csrf_token_are_never_compressed(published):
     assert "csrfmiddlewaretoken" in admin.content.decode() and not admin.has_header("Content-Encoding")
 
 
-def test_a_signed_in_users_workspace_is_never_compressed(client, published, django_user_model):
+def test_a_signed_in_users_workspace_is_never_compressed(client, published, django_user_model):  # noqa: F811
     client.force_login(django_user_model.objects.create_user("someone"))
     response = client.get("/workspace/", HTTP_ACCEPT_ENCODING="gzip")
     assert response.status_code == 200 and not response.has_header("Content-Encoding")

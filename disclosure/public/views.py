@@ -39,7 +39,9 @@ READY = PublishedVersion.RenderState.READY
 @cached_page
 def home(request):
     # A corrected report once: its newest ready version only.
-    newer = PublishedVersion.objects.filter(report=OuterRef("report"), render_state=READY, number__gt=OuterRef("number"))
+    newer = PublishedVersion.objects.filter(
+        report=OuterRef("report"), render_state=READY, number__gt=OuterRef("number")
+    )
     recent = (
         PublishedVersion.objects.filter(render_state=READY)
         .exclude(Exists(newer))
