@@ -208,3 +208,19 @@ def test_a_public_response_that_is_one_persons_is_not_compressed():
     varying = HttpResponse("x" * 500)
     varying["Vary"] = "Accept-Language, Cookie"
     assert is_personal(varying)
+
+
+def test_only_the_public_views_responses_are_compressed(rf):
+    from django.http import HttpResponse
+
+    from disclosure.public.compression import PublicGZipMiddleware
+
+    def answer(public):
+        response = HttpResponse("公开" * 200)
+        if public:
+            response.public_page = True
+        return response
+
+    request = rf.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    assert PublicGZipMiddleware(lambda r: answer(True))(request)["Content-Encoding"] == "gzip"
+    assert not PublicGZipMiddleware(lambda r: answer(False))(request).has_header("Content-Encoding")
