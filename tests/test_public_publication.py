@@ -35,6 +35,8 @@ def test_it_states_the_facts_and_the_contents_before_the_body(client, published)
     for fact in ("发布机构", "发布日期", "版本", "下载", "目录"):
         assert html.index(fact) < body, fact
     assert "report-meta" in html and "col-lg-3" not in html  # no side column squeezing the tables
+    # The title heads the page; the body's own copy (for the PDF and the preview) is hidden by public.css.
+    assert html.index('<h1 class="report-page-title">测试区教育局2021年度') < html.index('class="report-facts"')
 
 
 def test_its_contents_link_to_every_part_of_the_body(client, published):  # noqa: F811
