@@ -112,7 +112,7 @@ def _cell_changes(report, cells):
             changes.append(
                 {
                     "field": str(key),
-                    "label": report.format.cell(key).label,
+                    "label": report.format.cell(key).full_label,
                     "before": format_value(before.get(key)),
                     "after": format_value(value),
                 }

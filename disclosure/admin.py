@@ -4,21 +4,28 @@ Report content is edited in the workspace (where every save is checked and recor
 are shown read-only, with the consistency findings, so the admin cannot bypass the history.
 """
 
+import base64
+import binascii
+
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
+from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from . import actions
+from . import actions, orgimport
 from .actions import ActionError
 from .checks import check_report
 from .formats import EDITIONS
 from .formats.layout import layout
 from .formats.values import format_value
-from .models import AnnualReport, Membership, Organization, PublishedVersion, ReportEvent
+from .models import AnnualReport, Membership, Organization, PublishedVersion, Reminder, ReportEvent
 from .publishing import publish_report
 
 User = get_user_model()
@@ -38,6 +45,87 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "short_name", "slug"]
     autocomplete_fields = ["parent"]
+    change_list_template = "admin/disclosure/organization/change_list.html"
+
+    def get_urls(self):
+        upload = path("import/", self.admin_site.admin_view(self.import_view), name="disclosure_organization_import")
+        return [upload, *super().get_urls()]
+
+    def import_view(self, request):
+        """Upload a CSV/XLSX file → preview of what will change (or every bad row) → confirm: the same
+        ``disclosure.orgimport`` as ``manage.py import_organizations``."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta, "title": "批量导入机关和账号"}
+        context["limits"] = {"kb": orgimport.MAX_BYTES // 1024, "rows": orgimport.MAX_ROWS}
+        if request.method != "POST":
+            context["form"] = OrganizationUploadForm()
+            return TemplateResponse(request, "admin/disclosure/organization/import.html", context)
+        confirming = "content" in request.POST
+        form = (OrganizationConfirmForm if confirming else OrganizationUploadForm)(request.POST, request.FILES)
+        context["form"] = form
+        if not form.is_valid():
+            context["form"] = OrganizationUploadForm() if confirming else form
+            context["refused"] = "；".join(e for errors in form.errors.values() for e in errors)
+            return TemplateResponse(request, "admin/disclosure/organization/import.html", context)
+        data, filename = form.cleaned_data["data"], form.cleaned_data["filename"]
+        try:
+            plan = orgimport.plan_import(orgimport.read_rows(data, filename))
+        except orgimport.RefusedFile as error:
+            context.update(form=OrganizationUploadForm(), refused=str(error))
+            return TemplateResponse(request, "admin/disclosure/organization/import.html", context)
+        context.update(plan=plan, filename=filename)
+        if not plan.ok or not confirming:
+            content = base64.b64encode(data).decode("ascii")
+            context["confirm"] = OrganizationConfirmForm(initial={"content": content, "filename": filename})
+            return TemplateResponse(request, "admin/disclosure/organization/import_preview.html", context)
+        return self._import(request, plan, form.cleaned_data["send_email"], context)
+
+    def _import(self, request, plan, send_email, context):
+        result = orgimport.apply_plan(plan)
+        for change in plan.organizations:
+            org = Organization.objects.get(name=change.name)
+            if change.created:
+                self.log_addition(request, org, [{"added": {}}])
+            elif change.changes:
+                self.log_change(request, org, "批量导入：" + "；".join(change.changes))
+        accounts = []
+        for user in result.new_users:
+            link = request.build_absolute_uri(orgimport.set_password_path(user))
+            if send_email:
+                orgimport.send_set_password_email(user, link)
+            accounts.append({"user": user, "link": None if send_email else link})
+        context.update(accounts=accounts, sent=send_email)
+        self.message_user(request, f"已导入：{plan.summary()}", messages.SUCCESS)
+        return TemplateResponse(request, "admin/disclosure/organization/import_done.html", context)
+
+
+class OrganizationUploadForm(forms.Form):
+    file = forms.FileField(label="文件（CSV 或 XLSX）")
+
+    def clean(self):
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return self.cleaned_data
+        if upload.size > orgimport.MAX_BYTES:
+            raise forms.ValidationError(f"文件过大（{upload.size // 1024} KB），最大 {orgimport.MAX_BYTES // 1024} KB")
+        self.cleaned_data.update(data=upload.read(), filename=upload.name, send_email=False)
+        return self.cleaned_data
+
+
+class OrganizationConfirmForm(forms.Form):
+    """The previewed file again, carried in the page (checked anew on confirmation: nothing is trusted)."""
+
+    content = forms.CharField(widget=forms.HiddenInput, max_length=(orgimport.MAX_BYTES * 4) // 3 + 4)
+    filename = forms.CharField(widget=forms.HiddenInput, max_length=255, required=False)
+    send_email = forms.BooleanField(label="通过邮件把设置密码的链接发给新账号（否则在下一页显示链接）", required=False)
+
+    def clean(self):
+        try:
+            self.cleaned_data["data"] = base64.b64decode(self.cleaned_data.get("content", ""), validate=True)
+        except (binascii.Error, ValueError):
+            raise forms.ValidationError("文件内容已损坏，请重新上传") from None
+        return self.cleaned_data
 
 
 admin.site.unregister(User)
@@ -71,8 +159,15 @@ class ReadOnlyInline(admin.TabularInline):
 
 class ReportEventInline(ReadOnlyInline):
     model = ReportEvent
-    fields = ["at", "actor", "action", "from_status", "to_status", "message"]
+    fields = ["at", "actor", "action", "status_change", "self_review", "message"]
     readonly_fields = fields
+
+    @admin.display(description="状态变化")
+    def status_change(self, event):
+        """In Chinese, as in the workspace's history (never the stored codes)."""
+        from .workspace.history import Entry
+
+        return Entry(event).status_change or "—"
 
 
 @admin.register(AnnualReport)
@@ -165,6 +260,22 @@ class PublishedVersionAdmin(admin.ModelAdmin):
         *["render_state", "render_error", "rendered_at", "pdf_sha256", "pdf_size", "docx_sha256", "docx_size"],
     ]
     exclude = ["content", "content_json", "body", "body_sha256", "pdf", "docx", "render_started_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """The reminders sent from the supervising office's overview: a record, never edited."""
+
+    list_display = ["organization", "year", "sent_at", "sent_by", "recipients"]
+    list_filter = ["year"]
+    search_fields = ["organization__name", "recipients"]
+    list_select_related = ["organization", "sent_by"]
 
     def has_add_permission(self, request):
         return False

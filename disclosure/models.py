@@ -272,6 +272,9 @@ class ReportEvent(models.Model):
     to_status = models.CharField("新状态", max_length=20, blank=True)
     message = models.TextField("说明", blank=True)
     changes = models.JSONField("修改内容", default=list, blank=True, help_text="[{field|cell, label, before, after}]")
+    # An approval by someone who also wrote or submitted the report (a small office's editor and reviewer):
+    # allowed, and shown as 本人审核 wherever the approval is.
+    self_review = models.BooleanField("本人审核", default=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "操作记录"
@@ -440,3 +443,29 @@ class RegionTotal(models.Model):
 
     def __str__(self):
         return f"{self.organization} {self.year} {self.table}.{self.row}.{self.column}"
+
+
+class Reminder(models.Model):
+    """A reminder e-mail a supervising office sent to an agency's editors about its report of a year: who sent
+    it, when, to whom. At most one per agency, year and day (``disclosure.reminders``)."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="机关", on_delete=models.CASCADE, related_name="reminders"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="发送人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    sent_at = models.DateTimeField("发送时间")
+    sent_on = models.DateField("发送日期", help_text="本地日期：同一机关同一年度每天最多提醒一次")
+    recipients = models.TextField("收件人", help_text="以逗号分隔的邮箱地址")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "催报提醒"
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year", "sent_on"], name="one_reminder_per_day"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization} {self.year} {self.sent_at:%Y-%m-%d %H:%M}"

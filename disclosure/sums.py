@@ -11,11 +11,11 @@ number and adds nothing.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 
 from .formats import CellKey, UnknownEdition, edition_for_year
 from .formats.values import derive, format_value
-from .models import AnnualReport, Cell, Organization, PublishedFigure, RegionTotal
+from .models import AnnualReport, Cell, Organization, PublishedFigure, PublishedVersion, RegionTotal
 
 PENDING = (AnnualReport.Status.SUBMITTED, AnnualReport.Status.APPROVED)
 
@@ -79,6 +79,56 @@ def region_sums(scope, year, include_pending=False):
         values=derive(edition, entered),
         counted=counted.count(),
         missing=list(missing.order_by("name").only("pk", "name", "slug")),
+    )
+
+
+def public_sums(scope, year):
+    """The summed tables the public sees (issue 9, item 6): the newest *ready* version of each report of the
+    subtree, nothing else — never a draft, a submitted or an approved report's figures.
+
+    ``RegionTotal`` follows the newest frozen version, which is public only once rendered; so the few current
+    versions not ready yet (rendering, failed) are taken out again and their report's newest ready version,
+    if any, put back. Who has not published is the public listing's to say (``public.listing.year_reports``)."""
+    edition = edition_for_year(year)
+    sums = {}
+    published = (
+        RegionTotal.objects.filter(organization_id__in=scope.root_ids, year=year)
+        .values_list("table", "row", "column")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    _add(sums, published)
+    unready = list(
+        scope.within(
+            PublishedVersion.objects.filter(report__year=year, number=F("report__version")).exclude(render_state=READY),
+            "report__organization_id",
+        ).values_list("pk", "report_id")
+    )
+    if unready:
+        ready = PublishedVersion.objects.filter(report_id__in=[r for _, r in unready], render_state=READY)
+        newest = {}
+        for pk, report_id in ready.order_by("report_id", "number").values_list("pk", "report_id"):
+            newest[report_id] = pk  # ascending numbers: the last one kept is the newest
+        _add(sums, _figure_sums([pk for pk, _ in unready]), sign=-1)
+        _add(sums, _figure_sums(list(newest.values())))
+    entered = {spec.key: sums[spec.key] for spec in edition.entered_cells() if sums.get(spec.key) is not None}
+    public = scope.within(
+        AnnualReport.objects.filter(year=year).filter(
+            Exists(PublishedVersion.objects.filter(report=OuterRef("pk"), render_state=READY))
+        )
+    )
+    return Sums(edition=edition, year=year, values=derive(edition, entered), counted=public.count())
+
+
+READY = PublishedVersion.RenderState.READY
+
+
+def _figure_sums(version_ids):
+    return (
+        PublishedFigure.objects.filter(version_id__in=version_ids, value__isnull=False)
+        .values_list("table", "row", "column")
+        .annotate(total=Sum("value"))
+        .order_by()
     )
 
 

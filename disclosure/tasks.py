@@ -123,12 +123,31 @@ def render_version(version_id):
     unchanged = was_ready and all(getattr(version, k) == v for k, v in fields.items())
     if unchanged:
         return "unchanged"
+    replaced = _replaced_files(version, outputs, fields)
     with transaction.atomic():
         PublishedVersion.objects.filter(pk=version_id).update(
             **fields, render_state=State.READY, render_error="", rendered_at=timezone.now()
         )
         pagecache.invalidate()
+        transaction.on_commit(lambda: _delete_files(replaced))
     return "ready"
+
+
+def _replaced_files(version, outputs, fields):
+    """The names of a re-rendered version's earlier files that the new ones replace (each file name holds
+    the version's id, so no other version shares them)."""
+    earlier = (getattr(version, output.field).name for output in outputs)
+    return [name for name in earlier if name and name not in fields.values()]
+
+
+def _delete_files(names):
+    """Delete replaced files once the version points at the new ones. A download that already holds one
+    open finishes (local disk), and the page cache stopped naming them when the generation rose."""
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # gone already, or the store is briefly unreachable: an orphan, not an error
+            logger.warning("Could not delete the replaced file %s", name, exc_info=True)
 
 
 def renders_in_process():

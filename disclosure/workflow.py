@@ -105,10 +105,38 @@ def return_report(report, actor, reason):
 
 
 def approve_report(report, actor):
+    """Submitted → approved, by a reviewer. Someone who is also an editor there may approve what they wrote
+    or submitted themselves (small offices have one person for both); the approval is then recorded as
+    本人审核 (``ReportEvent.self_review``)."""
     with transaction.atomic():
         report, _ = _lock(report, actor, "approve")
-        _move(report, actor, "approve", ReportEvent.Action.APPROVE)
+        event = _move(report, actor, "approve", ReportEvent.Action.APPROVE)
+        if is_own_work(report, actor):
+            event.self_review = True
+            event.save(update_fields=["self_review"])
         return report
+
+
+# What an author does to a report's content or sends it to review with.
+AUTHORING = (
+    ReportEvent.Action.CREATE,
+    ReportEvent.Action.SAVE,
+    ReportEvent.Action.IMPORT,
+    ReportEvent.Action.EXPLAIN,
+    ReportEvent.Action.SUBMIT,
+)
+
+
+def is_own_work(report, actor):
+    """Whether ``actor`` wrote or submitted the report since it was last published (or ever, if never): an
+    approval by them is a self-review. Two small queries."""
+    if actor is None or not actor.pk:
+        return False
+    events = report.events.all()
+    last_publication = events.filter(action=ReportEvent.Action.PUBLISH).order_by("-at", "-id").first()
+    if last_publication is not None:
+        events = events.filter(id__gt=last_publication.id)
+    return events.filter(actor=actor, action__in=AUTHORING).exists()
 
 
 def publish(report, actor):

@@ -267,14 +267,34 @@ STORAGES = {
 # --- Cache --------------------------------------------------------------------------------
 # The public page cache (disclosure/public/pagecache.py). Local memory by default (one per process; the
 # publication generation in the database still empties every process's pages at once); CACHE_URL=redis://…
-# shares the pages between all processes and servers.
+# shares the pages between all processes and servers and keeps the generation there too, so that a cached
+# page or download needs no database query.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    CACHES = {
+        "default": {"BACKEND": "disclosure.cache.RedisCache", "LOCATION": CACHE_URL},
+        # Each process's own copy of the public pages it served, checked against the shared generation.
+        "process": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 1000}},
+    }
 elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r}: only redis://host:port/db (or rediss://, unix://) works")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- E-mail ---------------------------------------------------------------------------------
+# Reminders to editors (the supervising office's overview) and set-password links of imported accounts. Without
+# EMAIL_HOST, messages are printed on the console (standard output) instead of being sent.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_count("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "年度报告系统 <noreply@localhost>"
 
 # --- Background tasks ---------------------------------------------------------------------
 # Rendering a published version (disclosure/tasks.py) is a task of Django's tasks API (django-tasks backport).

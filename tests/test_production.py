@@ -75,8 +75,8 @@ def test_a_reviewer_publishes_through_gunicorn_with_debug_off_and_the_public_dow
     report_page = "/workspace/xiuzhou-education/2021/"
     status, headers, page = browser.get(report_page)
     assert status == 200 and "no-store" in headers["Cache-Control"]
-    assert browser.post(report_page + "approve/")[0] == 302
-    status, _, page = browser.follow(*browser.post(report_page + "publish/"))
+    assert browser.post(report_page + "approve/", {"confirm": "yes"})[0] == 302
+    status, _, page = browser.follow(*browser.post(report_page + "publish/", {"confirm": "publish", "version": "1"}))
     assert status == 200
     assert "已发布" in page.decode() and "失败" not in page.decode()
 
@@ -190,7 +190,11 @@ def test_a_rendering_failure_reaches_the_reviewer_in_the_workspace_with_a_retry(
     reviewer = get_user_model().objects.create_user("reviewer")
     Membership.objects.create(user=reviewer, organization=report.organization, role=Membership.Role.REVIEWER)
     client.force_login(reviewer)
-    response = client.post(f"/workspace/{report.organization.slug}/{report.year}/publish/", follow=True)
+    response = client.post(
+        f"/workspace/{report.organization.slug}/{report.year}/publish/",
+        {"confirm": "publish", "version": "1"},
+        follow=True,
+    )
     assert response.status_code == 200
     shown = [str(m) for m in response.context["messages"]]
     assert any("已发布第1版，但生成失败" in m and "静态文件不存在" in m for m in shown), shown

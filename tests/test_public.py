@@ -5,8 +5,11 @@ import datetime
 import hashlib
 import io
 import json
+import socket
+import uuid
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -293,6 +296,49 @@ def test_publishing_empties_the_page_cache_of_every_process(client, report, publ
     assert "已更正" in home and home.count('href="/reports/agency/2021/"') == 1
 
 
+@pytest.fixture
+def shared_cache(settings):
+    """The generation kept in the cache, as with CACHE_URL=redis://… (the local-memory cache stands in for
+    Redis here; tests/test_several_servers.py runs the real one)."""
+    settings.CACHE_URL = "redis://stand-in"
+
+
+def test_with_a_shared_cache_a_kept_page_and_download_need_no_query(
+    client, published, shared_cache, django_assert_num_queries
+):
+    page = client.get("/reports/agency/2021/").content
+    with django_assert_num_queries(0):
+        assert client.get("/reports/agency/2021/").content == page
+    download = client.get("/reports/agency/2021.pdf")
+    with django_assert_num_queries(0):
+        again = client.get("/reports/agency/2021.pdf")
+    assert b"".join(again.streaming_content) == b"".join(download.streaming_content)
+
+
+def test_with_a_shared_cache_the_generation_rises_when_the_change_commits(
+    client, report, published, shared_cache, django_capture_on_commit_callbacks
+):
+    assert "第1版" in client.get("/reports/agency/2021/").content.decode()
+    before = pagecache.generation()
+    reopen_for_correction(report, None, "更正一处。")
+    approve(report)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        publish_report(report, None)
+        assert pagecache.generation() == before  # not before the commit: a page read now would be stale
+    assert callbacks and pagecache.generation() > before
+    assert "第2版" in client.get("/reports/agency/2021/").content.decode()
+
+
+def test_with_a_shared_cache_a_lost_generation_matches_no_kept_page(client, published, shared_cache):
+    from django.core.cache import cache
+
+    client.get("/reports/agency/")
+    Organization.objects.filter(slug="agency").update(name="改过名的教育局")
+    assert "改过名的教育局" not in client.get("/reports/agency/").content.decode()  # kept for a minute
+    cache.delete(pagecache.GENERATION_KEY)  # Redis restarted, say, and the pages were kept elsewhere
+    assert "改过名的教育局" in client.get("/reports/agency/").content.decode()
+
+
 # ---- query counts --------------------------------------------------------------------------------------
 
 
@@ -321,3 +367,86 @@ def test_query_counts(client, published, django_assert_num_queries):
     assert (not_modified.status_code, not_modified["ETag"]) == (304, response["ETag"])
     with django_assert_num_queries(3):
         client.get("/reports/agency/2021.csv")
+
+
+# ---- the page cache on a real Redis ---------------------------------------------------------------------
+# CACHE_URL=redis://…: the shared generation, its announcements, each process's own copy of the pages. Uses the
+# Redis at 127.0.0.1:6379 (a key prefix of its own), skipped with the reason when there is none;
+# tests/test_several_servers.py runs the same through two gunicorns.
+
+REDIS = "redis://127.0.0.1:6379/9"
+
+
+def redis_runs():
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", 6379)) == 0
+
+
+@pytest.fixture
+def redis_cache(settings):
+    if not redis_runs():
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    settings.CACHE_URL = REDIS
+    settings.CACHES = {
+        "default": {"BACKEND": "disclosure.cache.RedisCache", "LOCATION": REDIS, "KEY_PREFIX": uuid.uuid4().hex},
+        pagecache.PROCESS_CACHE: {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
+    pagecache.watch = pagecache.GenerationWatch()  # a new process, as far as the cache knows
+    yield caches["default"]
+    pagecache.watch._drop()
+    caches["default"].clear()
+
+
+def redis_refused(*args, **kwargs):
+    raise AssertionError("asked Redis")
+
+
+def rename(name):
+    Organization.objects.filter(slug="agency").update(name=name)
+
+
+def test_a_page_this_process_holds_costs_no_round_trip(client, published, redis_cache, monkeypatch):
+    page = client.get("/reports/agency/2021/").content
+    for method in ("get", "get_many", "add"):
+        monkeypatch.setattr(redis_cache, method, redis_refused)
+    assert client.get("/reports/agency/2021/").content == page
+
+
+def test_an_announced_generation_reaches_this_process_at_its_next_request(client, published, redis_cache):
+    client.get("/reports/agency/")
+    rename("改过名的教育局")
+    assert "改过名的教育局" not in client.get("/reports/agency/").content.decode()  # kept
+    pagecache._raise_cached_generation()  # what another server does after a publication commits
+    assert "改过名的教育局" in client.get("/reports/agency/").content.decode()
+
+
+def test_announcements_that_cross_never_lower_the_generation(redis_cache):
+    first = pagecache.watch.current()
+    redis_cache.raise_counter(pagecache.GENERATION_KEY, pagecache._channel())
+    raised = redis_cache.get(pagecache.GENERATION_KEY)
+    redis_cache._cache.get_client().publish(pagecache._channel(), first)  # a late, older announcement
+    assert pagecache.watch.current() == raised > first
+
+
+def test_what_was_announced_while_disconnected_is_not_missed(client, published, redis_cache):
+    client.get("/reports/agency/")
+    pagecache.watch._pubsub.connection.disconnect()  # a dropped connection; redis-py reconnects by itself
+    rename("改过名的教育局")
+    pagecache._raise_cached_generation()  # announced while this process wasn't listening
+    assert "改过名的教育局" in client.get("/reports/agency/").content.decode()
+    assert pagecache.watch._pubsub is not None
+
+
+def test_without_a_subscription_each_request_asks_redis_and_stays_right(client, published, redis_cache):
+    client.get("/reports/agency/")
+    pagecache.watch._drop()
+    pagecache.watch._retry_at = float("inf")  # Redis refuses subscriptions for now
+    rename("改过名的教育局")
+    pagecache._raise_cached_generation()
+    assert "改过名的教育局" in client.get("/reports/agency/").content.decode()
+
+
+def test_a_lost_counter_restarts_from_the_clock(redis_cache):
+    redis_cache.raise_counter(pagecache.GENERATION_KEY, pagecache._channel())
+    assert redis_cache.get(pagecache.GENERATION_KEY) > 10**18  # never back at 1, which old pages may carry

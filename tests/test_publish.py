@@ -7,6 +7,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
 from disclosure.actions import ActionError
@@ -208,6 +210,18 @@ def test_render_reports_rebuilds_outputs_after_a_template_change(report, monkeyp
     pdf = version.pdf.read()
     assert pdf.startswith(b"%PDF") and version.pdf_sha256 == sha(pdf)
     assert json.loads(version.content_json) == version.content and version.published_at <= version.rendered_at
+
+
+def test_rerendering_deletes_the_files_it_replaces(report, django_capture_on_commit_callbacks):
+    version = publish_report(report, None)
+    old = default_storage.save(f"reports/agency/2021/v1-{version.pk}-old.pdf", ContentFile(b"%PDF old"))
+    PublishedVersion.objects.filter(pk=version.pk).update(pdf=old, pdf_sha256="0" * 64)
+    kept = version.body.name  # the same bytes again: the same name, kept
+    with django_capture_on_commit_callbacks(execute=True):
+        assert render_version.call(version.pk) == "ready"
+    version.refresh_from_db()
+    assert not default_storage.exists(old)
+    assert all(default_storage.exists(name) for name in (kept, version.pdf.name, version.docx.name))
 
 
 def test_render_reports_selects_by_organization(report, capsys):

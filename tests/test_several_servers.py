@@ -210,9 +210,9 @@ def test_publish_on_a_serve_on_b_and_a_killed_worker_never_makes_a_version_half_
     assert a.get("/workspace/login/")[0] == 200
     assert a.post("/workspace/login/", {"username": "reviewer", "password": PASSWORD})[0] == 302
     workspace = "/workspace/xiuzhou-education/2021/"
-    assert a.post(workspace + "approve/")[0] == 302
+    assert a.post(workspace + "approve/", {"confirm": "yes"})[0] == 302
     started = time.monotonic()
-    status, _, _ = a.post(workspace + "publish/")
+    status, _, _ = a.post(workspace + "publish/", {"confirm": "publish", "version": "1"})
     print(f"publish request: {1000 * (time.monotonic() - started):.0f} ms")
     assert status == 302
     status, _, page = a.get(workspace)

@@ -52,16 +52,23 @@ def organization_reports(org):
     return sorted(reports, key=lambda r: r["year"], reverse=True)
 
 
-def year_reports(year):
-    """Every organization (in tree order) with its report for the year: published or not, when, on time."""
+def year_reports(year, root=None):
+    """Every organization (in tree order) with its report for the year: published or not, when, on time.
+    With ``root``, only that organization and those below it (a region's summary page).
+
+    A row's ``summary`` says whether the organization has organizations below it of which one at least has
+    published: its region summary page (``/reports/<org>/<year>/summary/``) then exists."""
     versions = (
         PublishedVersion.objects.filter(report__year=year, render_state=READY)
         .order_by()
         .values("report_id", "report__organization_id", "number", "published_at")
     )
     by_org = {item["report__organization_id"]: item for item in _publications(versions).values()}
+    nodes = organization_tree(list(Organization.objects.all()))
+    if root is not None:
+        nodes = [node for node in _nodes(nodes) if node["organization"].pk == root.pk]
     rows = []
-    for org, depth in _walk(organization_tree(list(Organization.objects.all()))):
+    for org, depth, node in _walk(nodes):
         item = by_org.get(org.pk)
         rows.append(
             {
@@ -69,13 +76,33 @@ def year_reports(year):
                 "depth": depth,
                 "published": item is not None,
                 "version": item["current"] if item else None,
+                "summary": bool(node["children"]) and any(n["organization"].pk in by_org for n in _nodes([node])),
                 **_status(org.deadline(year), item["first"] if item else None),
             }
         )
     return rows
 
 
+def summary_years(org):
+    """The years for which the organization's region summary exists: it has organizations below it, and
+    something of its subtree (itself included) is public for that year."""
+    from ..regions import parents_map, subtree_ids
+
+    ids = subtree_ids([org.pk], parents_map())
+    if len(ids) < 2:
+        return []
+    versions = PublishedVersion.objects.filter(report__organization_id__in=ids, render_state=READY)
+    return sorted(set(versions.values_list("report__year", flat=True)), reverse=True)
+
+
 def _walk(nodes, depth=0):
     for node in nodes:
-        yield node["organization"], depth
+        yield node["organization"], depth, node
         yield from _walk(node["children"], depth + 1)
+
+
+def _nodes(nodes):
+    """Every node of the trees, depth first."""
+    for node in nodes:
+        yield node
+        yield from _nodes(node["children"])

@@ -25,6 +25,7 @@ urlpatterns = [
     path("years/<year:year>/", views.year, name="year"),
     path("reports/<slug:slug>/", views.organization, name="organization"),
     path("reports/<slug:slug>/<year:year>/", views.report, name="report"),
+    path("reports/<slug:slug>/<year:year>/summary/", views.region_summary, name="summary"),
     path("reports/<slug:slug>/<year:year>.<fmt:fmt>", views.download, name="download"),
     path("reports/<slug:slug>/<year:year>/v<int:number>/", views.report, name="version"),
     path("reports/<slug:slug>/<year:year>/v<int:number>.<fmt:fmt>", views.download, name="version_download"),

@@ -20,11 +20,17 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from ..formats import get_edition
+from .. import sums
+from ..formats import UnknownEdition, edition_for_year, get_edition
+from ..formats.layout import layout
+from ..formats.values import format_value
 from ..models import Organization, PublishedVersion
+from ..permissions import OversightScope
+from ..regions import parents_map, subtree_ids
+from ..rendering import grid_columns
 from . import files
 from .downloads import download_links
-from .listing import organization_reports, organization_tree, year_reports
+from .listing import organization_reports, organization_tree, summary_years, year_reports
 from .opendata import document_csv
 from .pagecache import cached_page
 
@@ -58,8 +64,12 @@ def home(request):
 @require_safe
 @cached_page
 def organization(request, slug):
-    org = get_object_or_404(Organization.objects.select_related("parent"), slug=slug)
-    context = {"organization": org, "reports": organization_reports(org)}
+    below = Organization.objects.filter(parent=OuterRef("pk"))
+    org = get_object_or_404(
+        Organization.objects.select_related("parent").annotate(has_children=Exists(below)), slug=slug
+    )
+    years = summary_years(org) if org.has_children else []  # an agency's page costs no query more
+    context = {"organization": org, "reports": organization_reports(org), "summary_years": years}
     return _short_cache(render(request, "public/organization.html", context))
 
 
@@ -71,6 +81,52 @@ def year(request, year):
         raise Http404
     context = {"year": year, "rows": rows, "today": timezone.localdate()}
     return _short_cache(render(request, "public/year.html", context))
+
+
+@require_safe
+@cached_page
+def region_summary(request, slug, year):
+    """A government's region in figures (issue 9, item 6): the tables of its subtree's public versions summed in
+    the official layout, and who has published. 404 for an organization with nothing below it, and until
+    something of its subtree is public for the year."""
+    org = get_object_or_404(Organization, slug=slug)
+    parents = parents_map()
+    ids = subtree_ids([org.pk], parents)
+    if len(ids) < 2:
+        raise Http404
+    try:
+        edition = edition_for_year(year)
+    except UnknownEdition:
+        raise Http404 from None
+    result = sums.public_sums(OversightScope(frozenset([org.pk]), frozenset(ids), parents), year)
+    if not result.counted:
+        raise Http404
+    rows = year_reports(year, root=org)
+    context = {
+        "organization": org,
+        "year": year,
+        "sums": result,
+        "parts": _summed_parts(edition, result.values),
+        "published": [r for r in rows if r["published"]],
+        "unpublished": [r for r in rows if not r["published"]],
+        "today": timezone.localdate(),
+    }
+    return _short_cache(render(request, "public/summary.html", context))
+
+
+def _summed_parts(edition, values):
+    """The table parts of the edition, each with its grid filled with the summed values."""
+
+    def fill(spec):
+        value = values.get(spec.key)
+        return "" if value is None else format_value(value)
+
+    parts = []
+    for part in edition.parts:
+        if part.is_table:
+            grid = layout(part.table, fill=fill)
+            parts.append({"code": part.code, "label": part.label, "grid": grid, "columns": grid_columns(grid)})
+    return parts
 
 
 # ---- a report ---------------------------------------------------------------------------------------

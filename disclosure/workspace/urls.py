@@ -8,7 +8,7 @@ from django.urls import path as django_path
 from django.views.decorators.cache import never_cache
 
 from .. import converters  # noqa: F401  (registers <year:…>)
-from .views import accounts, dashboard, oversight, parts, report
+from .views import accounts, dashboard, oversight, parts, report, review
 
 app_name = "workspace"
 
@@ -25,9 +25,12 @@ urlpatterns = [
     path("logout/", accounts.logout, name="logout"),
     path("password/", accounts.password_change, name="password"),
     path("password/done/", accounts.password_done, name="password_done"),
+    path("password/set/<uidb64>/<token>/", accounts.password_set, name="password_set"),
+    path("password/set/done/", accounts.password_set_done, name="password_set_done"),
     path("review/", dashboard.review_queue, name="review"),
     path("oversight/", oversight.start, name="oversight_start"),
     path("oversight/<year:year>/", oversight.overview, name="oversight"),
+    path("oversight/<year:year>/remind/", oversight.remind, name="oversight_remind"),
     path("oversight/<year:year>/totals/", oversight.totals, name="oversight_totals"),
     path("oversight/<year:year>/findings/", oversight.findings, name="oversight_findings"),
     path("oversight/<year:year>/workbook.xlsx", oversight.workbook_xlsx, name="oversight_xlsx"),
@@ -41,8 +44,9 @@ urlpatterns = [
     path(REPORT + "history/", report.history, name="history"),
     path(REPORT + "submit/", report.submit, name="submit"),
     path(REPORT + "return/", report.return_, name="return"),
-    path(REPORT + "approve/", report.approve, name="approve"),
-    path(REPORT + "publish/", report.publish, name="publish"),
+    path(REPORT + "review/", review.review_page, name="review_report"),
+    path(REPORT + "approve/", review.approve, name="approve"),
+    path(REPORT + "publish/", review.publish, name="publish"),
     path(REPORT + "correct/", report.correct, name="correct"),
     path(REPORT + "retry-render/", report.retry_render, name="retry_render"),
 ]

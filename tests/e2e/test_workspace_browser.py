@@ -154,6 +154,8 @@ def test_editor_fills_and_submits_reviewer_returns_then_approves(live_server, br
     # The reviewer approves.
     log_in(page, base, "reviewer_parent")
     page.goto(report_url)
+    page.get_by_role("link", name="审阅报告并审核通过").click()
+    page.get_by_label("我已阅读报告全文、检查结果和变化情况").check()
     page.get_by_role("button", name="审核通过").click()
     expect(page.get_by_text("已审核通过")).to_be_visible()
     page.get_by_role("link", name="修改记录").click()

@@ -85,3 +85,58 @@ def test_it_publishes_an_approved_report_through_the_publication_work(people, re
     assert report.versions.count() == 1
     event = report.events.get(action=ReportEvent.Action.PUBLISH)
     assert (event.from_status, event.to_status, event.actor) == ("approved", "published", people.reviewer_parent)
+
+
+# ---- self-review ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def both(people):
+    """Someone who is editor and reviewer of agency A (a small office)."""
+    from disclosure.models import Membership
+
+    from .conftest import user
+
+    person = user("small_office")
+    for role in (Membership.Role.EDITOR, Membership.Role.REVIEWER):
+        Membership.objects.create(user=person, organization=people.a, role=role)
+    return person
+
+
+def approval(report):
+    return report.events.get(action=ReportEvent.Action.APPROVE)
+
+
+def test_an_editor_who_reviews_too_may_approve_what_they_submitted_recorded_as_self_review(report, both):
+    workflow.submit_report(report, both)
+    assert workflow.approve_report(report, both).status == "approved"
+    assert approval(report).self_review and approval(report).actor == both
+
+
+@pytest.mark.parametrize("action", ["create", "save", "import", "explain"])
+def test_writing_the_report_makes_the_approval_a_self_review(people, report, both, action):
+    report.events.create(actor=both, action=action)
+    workflow.submit_report(report, people.editor_a)
+    workflow.approve_report(report, both)
+    assert approval(report).self_review
+
+
+def test_an_approval_by_someone_who_wrote_nothing_is_not_a_self_review(people, report, both):
+    report.events.create(actor=both, action=ReportEvent.Action.RETURN)
+    workflow.submit_report(report, people.editor_a)
+    workflow.approve_report(report, both)
+    assert not approval(report).self_review
+    assert not workflow.is_own_work(report, None)
+
+
+def test_only_work_since_the_last_publication_counts(report, both):
+    workflow.submit_report(report, both)
+    assert workflow.is_own_work(report, both)
+    report.events.create(actor=None, action=ReportEvent.Action.PUBLISH)
+    assert not workflow.is_own_work(report, both)
+    report.events.create(actor=both, action=ReportEvent.Action.REOPEN)
+    assert not workflow.is_own_work(report, both)  # reopening is not writing
+    report.events.create(actor=both, action=ReportEvent.Action.SAVE)
+    assert workflow.is_own_work(report, both)
+    report.events.create(actor=None, action=ReportEvent.Action.PUBLISH)  # the correction published
+    assert not workflow.is_own_work(report, both)

@@ -334,10 +334,10 @@ def test_it_goes_through_review(people, as_user):
     assert (report.status, report.return_reason) == ("draft", "表三自然人列请再核对。")
     assert "表三自然人列请再核对。" in html(as_user(people.editor_a).get(R))
     as_user(people.editor_a).post(R + "submit/")
-    as_user(people.reviewer_a).post(R + "approve/")
+    as_user(people.reviewer_a).post(R + "approve/", {"confirm": "yes"})
     report.refresh_from_db()
     assert report.status == "approved" and report.return_reason == ""
-    assert "发布</button>" in html(as_user(people.reviewer_a).get(R))
+    assert 'href="/workspace/agency-a/2021/publish/">发布…</a>' in html(as_user(people.reviewer_a).get(R))
 
 
 @pytest.mark.parametrize(
@@ -356,7 +356,8 @@ def test_it_moves_nothing_outside_its_allowed_transitions(people, as_user, statu
     report = factories.complete_report(people.a, 2021)
     AnnualReport.objects.filter(pk=report.pk).update(status=status)
     user = people.editor_a if url == "submit/" else people.reviewer_a
-    response = as_user(user).post(R + url, {"reason": "x"}, follow=True)
+    data = {"reason": "x", "confirm": "publish" if url == "publish/" else "yes", "version": "1"}
+    response = as_user(user).post(R + url, data, follow=True)
     assert "不能" in html(response)
     report.refresh_from_db()
     assert report.status == status

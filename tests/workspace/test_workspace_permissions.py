@@ -22,6 +22,7 @@ PAGES = [
     R + "part/problems/",
     R + "part/other/",
     R + "preview/",
+    R + "review/",
     R + "findings/",
     R + "history/",
 ]
@@ -98,8 +99,8 @@ REVIEW = {"anonymous": 302, "editor_a": 403, "editor_b": 404, "reviewer_a": 302,
 ACTIONS = [
     ("submit/", draft, EDIT, {}, "submitted"),
     ("return/", submitted, REVIEW, {"reason": "请核对表三"}, "draft"),
-    ("approve/", submitted, REVIEW, {}, "approved"),
-    ("publish/", approved, REVIEW, {}, "published"),
+    ("approve/", submitted, REVIEW, {"confirm": "yes"}, "approved"),
+    ("publish/", approved, REVIEW, {"confirm": "publish", "version": "1"}, "published"),
     ("correct/", published, EDIT, {"note": "更正表三的数字"}, "draft"),
 ]
 
@@ -145,7 +146,22 @@ def test_it_lets_only_editors_start_a_report(people, as_user, who):
     assert AnnualReport.objects.filter(organization=people.a, year=2022).exists() == (who == "editor_a")
 
 
-@pytest.mark.parametrize("url", ["submit/", "return/", "approve/", "publish/", "correct/"])
+# The publication's confirmation page (GET; its POST publishes, in ACTIONS above): reviewers only.
+CONFIRM = {"anonymous": 302, "editor_a": 403, "editor_b": 404, "reviewer_a": 200, "reviewer_parent": 200, "admin": 200}
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_it_shows_the_publication_confirmation_only_to_reviewers(people, as_user, who):
+    report = approved(people)
+    response = as_user(person(people, who)).get(R + "publish/")
+    assert response.status_code == CONFIRM[who]
+    if who == "anonymous":
+        assert response.url.startswith("/workspace/login/?next=")
+    report.refresh_from_db()
+    assert report.status == "approved" and not report.versions.exists()
+
+
+@pytest.mark.parametrize("url", ["submit/", "return/", "approve/", "correct/"])
 def test_it_refuses_get_on_state_changes(people, as_user, url):
     draft(people)
     assert as_user(people.reviewer_a).get(R + url).status_code == 405
@@ -195,3 +211,25 @@ def test_it_shows_oversight_pages_only_to_supervising_offices(people, as_user, w
     assert response.status_code == OVERSIGHT_STATUS[who]
     if who == "anonymous":
         assert response.url.startswith("/workspace/login/?next=")
+
+
+# Sending reminders (POST): the same people as the oversight pages; a GET is refused.
+REMIND_STATUS = {**OVERSIGHT_STATUS, "reviewer_parent": 302, "admin": 302}
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_it_lets_only_supervising_offices_send_reminders(people, as_user, who):
+    response = as_user(person(people, who)).post("/workspace/oversight/2021/remind/", {"organization": [people.a.pk]})
+    assert response.status_code == REMIND_STATUS[who]
+    if who == "anonymous":
+        assert response.url.startswith("/workspace/login/?next=")
+    elif response.status_code == 302:
+        assert response.url == "/workspace/oversight/2021/"
+    assert as_user(person(people, who)).get("/workspace/oversight/2021/remind/").status_code in (302, 404, 405)
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_a_set_password_link_needs_its_token_not_a_login(people, as_user, who):
+    """The link an imported account gets (import_organizations): open to anyone, useless without a valid token."""
+    response = as_user(person(people, who)).get("/workspace/password/set/MQ/bad-token/")
+    assert response.status_code == 200 and "链接无效" in response.content.decode()

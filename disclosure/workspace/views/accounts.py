@@ -10,3 +10,10 @@ password_change = auth_views.PasswordChangeView.as_view(
     template_name="registration/password_change_form.html", success_url=reverse_lazy("workspace:password_done")
 )
 password_done = auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_change_done.html")
+
+# The set-password link of an account created by `import_organizations` (Django's password-reset token: one use,
+# expires after PASSWORD_RESET_TIMEOUT).
+password_set = auth_views.PasswordResetConfirmView.as_view(
+    template_name="registration/password_set_form.html", success_url=reverse_lazy("workspace:password_set_done")
+)
+password_set_done = auth_views.PasswordResetCompleteView.as_view(template_name="registration/password_set_done.html")

@@ -6,14 +6,15 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from ... import oversight, sums, workbook
+from ... import oversight, reminders, sums, workbook
 from ...formats import CellKey, UnknownEdition, edition_for_year
 from ...formats.layout import layout
 from ...formats.values import format_value
@@ -51,7 +52,7 @@ def start(request):
 @require_safe
 def overview(request, year):
     scope = oversight_scope_or_404(request)
-    rows = oversight.overview_rows(scope, year)
+    rows = reminders.mark_rows(oversight.overview_rows(scope, year), year)
     form = OverviewFilter(request.GET or None)
     chosen = form.cleaned_data if form.is_valid() else {}
     shown = oversight.filter_rows(rows, **{k: v for k, v in chosen.items() if v not in (None, "")})
@@ -63,8 +64,59 @@ def overview(request, year):
         "overdue": sum(1 for r in rows if r.timeliness.overdue),
         "form": form,
         "oversees": True,
+        "remindable": sum(1 for r in shown if r.remindable),
+        "remind_before": reminders.REMIND_BEFORE_DAYS,
     }
     return render(request, "workspace/oversight/overview.html", context)
+
+
+@login_required
+@require_POST
+def remind(request, year):
+    """Send the reminders ticked on the overview, then back to the overview with the same filters."""
+    scope = oversight_scope_or_404(request)
+    chosen = [int(v) for v in request.POST.getlist("organization")[: reminders.MAX_PER_REQUEST] if v.isdigit()]
+    if not chosen:
+        messages.warning(request, "请先勾选要提醒的机关")
+    else:
+
+        def link_for(org, report):
+            if report is None:
+                return request.build_absolute_uri(reverse("workspace:dashboard"))
+            return request.build_absolute_uri(reverse("workspace:report", args=[org.slug, year]))
+
+        outcome = reminders.send_reminders(scope, year, chosen, request.user, link_for)
+        _say_outcome(request, outcome)
+    query = QueryDict(request.POST.get("query", "")[:500]).urlencode()  # the overview's filters, re-encoded
+    return redirect(reverse("workspace:oversight", args=[year]) + (f"?{query}" if query else ""))
+
+
+def _names(organizations):
+    return "、".join(o.name for o in organizations)
+
+
+def _say_outcome(request, outcome):
+    if outcome.sent:
+        sent = "、".join(f"{org.name}（{len(to)} 人）" for org, to in outcome.sent)
+        messages.success(request, f"已向 {len(outcome.sent)} 个机关的填报人发送提醒：{sent}")
+    if outcome.already:
+        messages.warning(
+            request, f"今天已经提醒过，不再重复发送（每个机关每天最多提醒一次）：{_names(outcome.already)}"
+        )
+    if outcome.no_email:
+        messages.warning(
+            request, f"没有填写了邮箱的填报人，无法发送提醒：{_names(outcome.no_email)}。请在管理后台为其填报人填写邮箱"
+        )
+    if outcome.not_due:
+        messages.info(
+            request,
+            f"已发布或离截止日期还早（截止前 {reminders.REMIND_BEFORE_DAYS} 天起才可提醒），"
+            f"未发送：{_names(outcome.not_due)}",
+        )
+    for org, reason in outcome.failed:
+        messages.error(request, f"向{org.name}发送提醒失败：{reason}。请稍后重试")
+    if outcome.outside:
+        messages.error(request, f"{outcome.outside} 个所选机关不在您的辖区内（或不存在），已忽略")
 
 
 def _include_pending(request):

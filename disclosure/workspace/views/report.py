@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
@@ -12,6 +13,7 @@ from ...checks import check_report
 from ...documents import export_document
 from ...formats import UnknownEdition
 from ...permissions import get_organization_or_404, get_report_or_404
+from .. import history as history_labels
 from ..forms import CorrectionForm, ExplanationForm, ReturnForm
 from ..progress import deadline_of, part_states
 
@@ -43,13 +45,17 @@ def overview(request, slug, year):
     context["problems"] = workflow.submission_problems(report, findings) if "submit" in context["transitions"] else []
     context["return_form"] = ReturnForm()
     context["correction_form"] = CorrectionForm()
-    context["rendering"] = rendering_progress(report)
+    context["publication"] = publication_state(report)
+    context["own_work"] = "approve" in context["transitions"] and workflow.is_own_work(report, request.user)
     return render(request, "workspace/report.html", context)
 
 
-def rendering_progress(report):
-    """The newest version's rendering (生成中 / 已完成 / 失败) and the number the public sees meanwhile."""
-    versions = list(report.versions.order_by("-number").only("number", "render_state", "render_error", "rendered_at"))
+def publication_state(report):
+    """The newest version's rendering (生成中 / 已完成 / 失败), the number the public sees meanwhile, and
+    whether the report is public at all (its page, PDF, Word file and data then have links). One query."""
+    versions = list(
+        report.versions.order_by("-number").only("number", "render_state", "render_error", "rendered_at", "pdf_size")
+    )
     if not versions:
         return None
     public = next((v.number for v in versions if v.is_ready), None)
@@ -136,9 +142,12 @@ def _explain(request, report, findings, form):
 @login_required
 @require_safe
 def history(request, slug, year):
+    """The report's history, newest first, 50 events a page, grouped by day and by person."""
     report, access = get_report_or_404(request, slug, year)
     events = report.events.select_related("actor").order_by("-at", "-id")
-    return render(request, "workspace/history.html", {"report": report, "access": access, "events": events})
+    page = Paginator(events, history_labels.EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"report": report, "access": access, "page": page, "days": history_labels.grouped(page.object_list)}
+    return render(request, "workspace/history.html", context)
 
 
 def _act(request, do, done=""):
@@ -173,22 +182,6 @@ def return_(request, slug, year):
     form = ReturnForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
     return _transition(request, slug, year, lambda r: workflow.return_report(r, request.user, reason), "已退回填报人")
-
-
-@login_required
-@require_POST
-def approve(request, slug, year):
-    return _transition(request, slug, year, lambda r: workflow.approve_report(r, request.user), "已审核通过")
-
-
-@login_required
-@require_POST
-def publish(request, slug, year):
-    report, _ = get_report_or_404(request, slug, year)
-    published = []
-    if _act(request, lambda: published.append(workflow.publish(report, request.user))):
-        messages.success(request, _published_message(published[0]))
-    return redirect("workspace:report", slug, year)
 
 
 def _published_message(version):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('disclosure', '0008_region_totals'),
+        ('disclosure', '0010_reviewer'),
     ]
 
     operations = [
