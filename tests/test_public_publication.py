@@ -14,7 +14,7 @@ from disclosure.public.compression import is_personal
 from disclosure.public.downloads import facts, file_size
 from disclosure.publishing import publish_report, reopen_for_correction
 
-from .test_public import approve, government, published, published_rows, report  # noqa: F401  (fixtures)
+from .test_public import approve, government, published, published_rows, redis_cache, redis_refused, report  # noqa: F401  (fixtures)
 from .test_public_report import Tables
 
 pytestmark = pytest.mark.django_db
@@ -226,3 +226,13 @@ def test_only_the_public_views_responses_are_compressed(rf):
     request = rf.get("/", HTTP_ACCEPT_ENCODING="gzip")
     assert PublicGZipMiddleware(lambda r: answer(True))(request)["Content-Encoding"] == "gzip"
     assert not PublicGZipMiddleware(lambda r: answer(False))(request).has_header("Content-Encoding")
+
+
+def test_on_redis_each_encoding_has_its_copy_in_this_process_too(client, published, redis_cache, monkeypatch):  # noqa: F811
+    plain = client.get(REPORT).content
+    packed = client.get(REPORT, HTTP_ACCEPT_ENCODING="gzip").content
+    for method in ("get", "get_many", "add"):
+        monkeypatch.setattr(redis_cache, method, redis_refused)
+    again = client.get(REPORT, HTTP_ACCEPT_ENCODING="gzip")
+    assert again["Content-Encoding"] == "gzip" and again.content == packed
+    assert gzip.decompress(packed) == plain == client.get(REPORT).content

@@ -50,6 +50,7 @@ def test_every_public_page_state_has_no_wcag_violation(live_server, browser, dem
         "report-corrected": REPORT,
         "report-earlier-version": REPORT + "v1/",
         "report-2019-edition": "/reports/xiuzhou-hitech-zone/2020/",
+        "region-summary": "/reports/xiuzhou/2021/summary/",
         "404": "/reports/no-such-office/",
     }
     for name, path in states.items():
