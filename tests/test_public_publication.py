@@ -236,3 +236,15 @@ def test_on_redis_each_encoding_has_its_copy_in_this_process_too(client, publish
     again = client.get(REPORT, HTTP_ACCEPT_ENCODING="gzip")
     assert again["Content-Encoding"] == "gzip" and again.content == packed
     assert gzip.decompress(packed) == plain == client.get(REPORT).content
+
+
+def test_the_region_summary_titles_each_table_once_too(client, published):  # noqa: F811
+    html = page(client, "/reports/district/2021/summary/")
+    tables = Tables(html).tables
+    summed = [t for t in tables if t["labelledby"]]
+    assert [t["caption"] for t in summed] == [
+        "二、主动公开政府信息情况",
+        "三、收到和处理政府信息公开申请情况",
+        "四、政府信息公开行政复议、行政诉讼情况",
+    ]
+    assert "<caption>二、" not in html and "左右滑动查看全表" in html

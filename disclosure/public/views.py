@@ -22,12 +22,12 @@ from django.views.decorators.http import require_safe
 
 from .. import sums
 from ..formats import UnknownEdition, edition_for_year, get_edition
-from ..formats.layout import layout
+from ..formats.layout import layout, mark_label_levels
 from ..formats.values import format_value
 from ..models import Organization, PublishedVersion
 from ..permissions import OversightScope
 from ..regions import parents_map, subtree_ids
-from ..rendering import grid_columns
+from ..rendering import WIDE_TABLE_COLUMNS, grid_columns
 from . import files
 from .downloads import download_links
 from .listing import organization_reports, organization_tree, summary_years, year_reports
@@ -124,8 +124,11 @@ def _summed_parts(edition, values):
     parts = []
     for part in edition.parts:
         if part.is_table:
-            grid = layout(part.table, fill=fill)
-            parts.append({"code": part.code, "label": part.label, "grid": grid, "columns": grid_columns(grid)})
+            grid = mark_label_levels(layout(part.table, fill=fill))
+            wide = grid.width > WIDE_TABLE_COLUMNS
+            parts.append(
+                {"code": part.code, "label": part.label, "grid": grid, "columns": grid_columns(grid), "wide": wide}
+            )
     return parts
 
 
