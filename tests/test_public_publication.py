@@ -248,3 +248,9 @@ def test_the_region_summary_titles_each_table_once_too(client, published):  # no
         "四、政府信息公开行政复议、行政诉讼情况",
     ]
     assert "<caption>二、" not in html and "左右滑动查看全表" in html
+
+
+def test_a_pdf_whose_pages_cannot_be_counted_is_published_all_the_same():
+    from disclosure.pdf import page_count
+
+    assert page_count(b"%PDF-stand-in") is None
