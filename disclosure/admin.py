@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -130,9 +131,19 @@ class OrganizationConfirmForm(forms.Form):
 admin.site.unregister(User)
 
 
+class ChinesePasswordChangeForm(AdminPasswordChangeForm):
+    """Django 5.1 glues an English warning to the help text outside any translatable string."""
+
+    usable_password_help_text = SetUnusablePasswordMixin.usable_password_help_text + (
+        '<ul id="id_unusable_warning" class="messagelist"><li class="warning">'
+        "停用后，该用户当前的密码将作废。</li></ul>"
+    )
+
+
 @admin.register(User)
 class UserWithMembershipsAdmin(UserAdmin):
     inlines = [MembershipInline]
+    change_password_form = ChinesePasswordChangeForm
 
 
 class ReadOnlyInline(admin.TabularInline):

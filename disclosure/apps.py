@@ -13,10 +13,16 @@ class DisclosureConfig(AppConfig):
         _name_third_party_apps_in_chinese()
 
 
+# Admin sections whose names their apps give as plain English strings, never translated.
+THIRD_PARTY_APP_NAMES = {"axes": "登录保护", "django_tasks_database": "后台任务"}
+
+
 def _name_third_party_apps_in_chinese():
-    """django-axes names its admin section "Axes" without a translation; its models' names are in
-    disclosure/locale (the admin strings Django and axes ship without a zh_Hans translation)."""
+    """django-axes ("Axes") and django-tasks-db ("Tasks Database Backend") name their admin sections
+    without a translation; their models' names are in disclosure/locale (the admin strings Django, axes and
+    django-tasks ship without a zh_Hans translation)."""
     from django.apps import apps
 
-    if apps.is_installed("axes"):
-        apps.get_app_config("axes").verbose_name = "登录保护"
+    for label, name in THIRD_PARTY_APP_NAMES.items():
+        if label in apps.app_configs:
+            apps.get_app_config(label).verbose_name = name

@@ -357,6 +357,9 @@ class PublishedVersion(models.Model):
     pdf = models.FileField("PDF", upload_to=_output_path, max_length=255, blank=True)
     pdf_sha256 = models.CharField("PDF SHA-256", max_length=64, blank=True)
     pdf_size = models.PositiveBigIntegerField("PDF 字节数", null=True, blank=True)
+    # Counted when the PDF is made, for the download link ("PDF，452 KB，5 页"); empty for a version rendered
+    # before it was counted, until `render_reports` renders it again.
+    pdf_pages = models.PositiveIntegerField("PDF 页数", null=True, blank=True)
     docx = models.FileField("Word 文件", upload_to=_output_path, max_length=255, blank=True)
     docx_sha256 = models.CharField("Word 文件 SHA-256", max_length=64, blank=True)
     docx_size = models.PositiveBigIntegerField("Word 文件字节数", null=True, blank=True)

@@ -224,6 +224,22 @@ def render_pdf(html, *, fetcher=None, variant=PDF_VARIANT):
         raise RenderingStopped(str(e)) from e
 
 
+def page_count(pdf_bytes):
+    """How many pages a PDF has (for the download link), read by pdfium (pypdfium2 comes with pdfplumber);
+    None if pdfium cannot read it: a count for a link never stops a publication."""
+    import pypdfium2
+
+    try:
+        document = pypdfium2.PdfDocument(pdf_bytes)
+    except pypdfium2.PdfiumError:
+        logger.warning("Could not count the pages of a rendered PDF", exc_info=True)
+        return None
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
 class _PrintHTML(HTML):
     """An HTML document styled by USER_AGENT_CSS instead of WeasyPrint's whole HTML5 stylesheet.
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.template.loader import render_to_string
 
 from .formats import CellKey, get_edition
-from .formats.layout import layout
+from .formats.layout import layout, mark_label_levels
 from .formats.values import format_value
 
 
@@ -36,6 +36,9 @@ def paragraphs(text):
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+WIDE_TABLE_COLUMNS = 5
+
+
 def grid_columns(grid):
     """Each column of a grid as "label" (row headers, on the left) or "num" (figures), for ``<colgroup>``:
     the print stylesheet gives them fixed widths, which spares WeasyPrint the costly automatic table layout."""
@@ -54,8 +57,10 @@ def body_context(document):
     for part in edition.parts:
         item = {"code": part.code, "label": part.label, "sections": [], "grid": None, "columns": None}
         if part.is_table:
-            item["grid"] = layout(part.table, fill=lambda spec: values.get(spec.key, ""))
+            item["grid"] = mark_label_levels(layout(part.table, fill=lambda spec: values.get(spec.key, "")))
             item["columns"] = grid_columns(item["grid"])
+            # More columns than a phone shows: the page says the table scrolls sideways (report.css).
+            item["wide"] = item["grid"].width > WIDE_TABLE_COLUMNS
         else:
             item["sections"] = [
                 {

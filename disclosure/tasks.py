@@ -28,7 +28,7 @@ from weasyprint.urls import FatalURLFetchingError
 
 from .actions import ActionError
 from .models import PublishedVersion
-from .pdf import render_pdf
+from .pdf import page_count, render_pdf
 from .public import pagecache
 from .rendering import render_body, render_print_html
 
@@ -118,6 +118,8 @@ def render_version(version_id):
         fields[f"{output.field}_sha256"] = output.sha256
         if output.field != "body":
             fields[f"{output.field}_size"] = len(output.data)
+        if output.field == "pdf":
+            fields["pdf_pages"] = page_count(output.data)
     unchanged = was_ready and all(getattr(version, k) == v for k, v in fields.items())
     if unchanged:
         return "unchanged"

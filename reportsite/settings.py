@@ -100,6 +100,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Public pages for visitors, from Django's cache, keyed by the publication generation (disclosure/public).
     "disclosure.public.pagecache.PublicPageCacheMiddleware",
+    # Compresses the public pages only (they carry no secret: BREACH), before the cache keeps them.
+    "disclosure.public.compression.PublicGZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,10 +130,18 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "disclosure.context_processors.site_footer",
             ],
         },
     },
 ]
+
+# --- The site's footer ---------------------------------------------------------------------
+# What an official site states at the foot of every page, set by the site's administrator: the 主办单位, how to
+# reach it (telephone or e-mail), and the 网站标识码 given by the 政府网站 register. Empty: the line is left out.
+SITE_ORGANIZER = os.environ.get("SITE_ORGANIZER", "").strip()
+SITE_CONTACT = os.environ.get("SITE_CONTACT", "").strip()
+SITE_IDENTIFIER = os.environ.get("SITE_IDENTIFIER", "").strip()
 
 # --- Database -----------------------------------------------------------------------------
 # DATABASE_URL, e.g. postgres://user:password@127.0.0.1:5432/disclosure ; default SQLite.

@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from django.utils import translation
+from django_tasks.base import TaskResultStatus
 
 from disclosure.models import AnnualReport, Organization
 
@@ -81,3 +83,16 @@ def test_the_admin_names_django_axes_and_its_records_in_chinese(admin_client):
     assert "尝试时间" in logs and "Attempt Time" not in logs
     add_user = admin_client.get("/admin/auth/user/add/").content.decode()
     assert "创建用户后" in add_user and "After you’ve created a user" not in add_user
+
+
+def test_the_admin_names_the_render_tasks_and_the_password_warning_in_chinese(admin_client):
+    index = admin_client.get("/admin/").content.decode()
+    assert "后台任务" in index and "任务结果" in index
+    assert "Tasks Database Backend" not in index and "Task Results" not in index
+    with translation.override("zh-hans"):  # the states shown once there are tasks
+        assert [str(s.label) for s in TaskResultStatus] == ["待运行", "运行中", "失败", "成功"]
+    user = admin_client.get("/admin/auth/user/").content.decode()
+    assert 'alt="搜索"' in user and 'alt="Search"' not in user
+    password = admin_client.get(f"/admin/auth/user/{admin_client.session['_auth_user_id']}/password/")
+    password = password.content.decode()
+    assert "停用后，该用户当前的密码将作废。" in password and "If disabled" not in password

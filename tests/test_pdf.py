@@ -268,3 +268,38 @@ def test_the_print_stylesheet_is_parsed_once_per_thread(monkeypatch):
     first = pdf._renderer()
     render_pdf(html)
     assert fetched == [] and pdf._renderer() is first
+
+
+def flat(text):
+    return re.sub(r"\s+", "", text)
+
+
+@pytest.mark.parametrize("slug,year", DEMO)
+def test_each_table_is_titled_once_and_table_three_starts_a_page_whole(demo, client, slug, year):
+    pdf = client.get(f"/reports/{slug}/{year}.pdf").getvalue()
+    edition = get_edition(PublishedVersion.objects.get(report__organization__slug=slug).content["edition"]["code"])
+    pages = [flat(page) for page in pdf_text(pdf, "-layout").split("\f")[:-1]]
+    text = "".join(pages)
+    for part in edition.parts:
+        assert text.count(flat(part.label)) == 1, part.label  # the part's title is the table's: printed once
+    assert "左右滑动" not in text  # the screen's hint is not printed
+    table3 = next(p for p in edition.parts if p.is_table and p.table.kind == "applications")
+    (page,) = [p for p in pages if flat(table3.label) in p]
+    assert page.startswith(flat(table3.label))  # at the head of its page, not a few rows at the foot of one
+    assert flat(table3.table.rows[-1].label) in page  # and whole: its last row on the same page
+
+
+def test_the_body_is_set_in_fangsong_wherever_a_fangsong_font_is_installed():
+    css = open(finders.find(pdf.PRINT_STYLESHEET), encoding="utf-8").read()
+    stack = re.search(r"html\s*{[^}]*?font-family:([^;]*);", css, re.S).group(1)
+    names = re.findall(r'"([^"]+)"', stack)
+    stand_in = names.index("Noto Serif CJK SC GB2312")
+    for fangsong in ("FangSong", "仿宋", "FangSong_GB2312", "仿宋_GB2312", "FZFangSong-Z02S"):
+        assert names.index(fangsong) < stand_in, fangsong
+
+
+def test_cell_text_keeps_clear_of_the_rules():
+    css = open(finders.find(pdf.PRINT_STYLESHEET), encoding="utf-8").read()
+    for rule in re.findall(r"\.report-table[^{]*(?:th|td)[^{]*{[^}]*padding:\s*([^;]+);", css):
+        vertical, horizontal = (float(v.removesuffix("pt")) for v in rule.split())
+        assert vertical >= 1.5 and horizontal >= 2, rule

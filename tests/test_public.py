@@ -292,7 +292,8 @@ def test_publishing_empties_the_page_cache_of_every_process(client, report, publ
     publish_report(report, None)
     assert pagecache.generation() > stamp  # in the database: seen by every process of every server
     assert "第2版" in client.get("/reports/agency/2021/").content.decode()
-    assert "更正，第2版" in client.get("/").content.decode()
+    home = client.get("/").content.decode()
+    assert "已更正" in home and home.count('href="/reports/agency/2021/"') == 1
 
 
 @pytest.fixture

@@ -20,14 +20,14 @@ DEMO = [("xiuzhou-hitech-zone", 2020), ("xiuzhou-education", 2021)]
 
 
 def edition_labels(edition):
-    """Every official label of an edition, in reading order: parts, section headings, each table's caption
-    and its header cells row by row, as the format prints them."""
+    """Every official label of an edition, in reading order: parts (a table's part title is its title too:
+    it is printed once), section headings, and each table's header cells row by row, as the format prints
+    them."""
     labels = []
     for part in edition.parts:
         labels.append(part.label)
         if part.is_table:
             grid = layout(part.table)
-            labels.append(grid.caption)
             for row in [*grid.head, *grid.body]:
                 labels += [c.label for c in row if c.header and c.label]
         else:
@@ -69,17 +69,24 @@ def page_text(html):
 
 
 class Tables(HTMLParser):
-    """The tables of a page as matrices of cells, spans expanded (a spanned cell repeats its cell)."""
+    """The tables of a page as matrices of cells, spans expanded (a spanned cell repeats its cell). A table's
+    "caption" is its accessible name: its caption, or the text of the element its aria-labelledby names."""
 
     def __init__(self, html):
         super().__init__()
         self.tables, self._cell, self._caption = [], None, False
+        self._texts, self._open_ids = {}, []
         self.feed(html)
+        for table in self.tables:
+            table["caption"] = table["caption"] or self._texts.get(table["labelledby"], "")
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if attrs.get("id"):
+            self._open_ids.append((tag, attrs["id"]))
+            self._texts[attrs["id"]] = ""
         if tag == "table":
-            self.tables.append({"caption": "", "rows": []})
+            self.tables.append({"caption": "", "labelledby": attrs.get("aria-labelledby", ""), "rows": []})
         elif tag == "caption":
             self._caption = True
         elif tag == "tr":
@@ -96,12 +103,16 @@ class Tables(HTMLParser):
             self.tables[-1]["rows"][-1].append(self._cell)
 
     def handle_endtag(self, tag):
+        if self._open_ids and self._open_ids[-1][0] == tag:
+            self._open_ids.pop()
         if tag in ("th", "td"):
             self._cell = None
         elif tag == "caption":
             self._caption = False
 
     def handle_data(self, data):
+        for _, element_id in self._open_ids:
+            self._texts[element_id] += data.strip()
         if self._cell is not None:
             self._cell["text"] += data.strip()
         elif self._caption:

@@ -101,6 +101,8 @@ def test_the_migration_moves_pdfs_and_bodies_out_of_the_database_into_storage():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(AFTER)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())  # the later migrations too: the model is today's
 
     moved = PublishedVersion.objects.get(pk=version.pk)
     assert moved.render_state == "ready"

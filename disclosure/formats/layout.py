@@ -94,6 +94,23 @@ def _disclosure(table, fill):
     return Grid(table.code, table.label, width, [], body)
 
 
+def mark_label_levels(grid):
+    """Add ``lvN`` to each row label and row-group label of the body: N heading columns lie to its left. The
+    page keeps row labels in view on a phone (report.css), each level at its own sticky offset."""
+    labels = max(
+        (sum(c.colspan for c in row if c.header) for row in grid.body if row and row[0].scope == "row"), default=0
+    )
+    for row in grid.body:
+        leaf = next((c for c in row if c.scope == "row"), None)
+        level = labels - leaf.colspan if leaf is not None and labels else 0
+        group = level - sum(1 for c in row if c.scope == "rowgroup")  # a group's label just left of its rows
+        for c in row:
+            if c.scope in ("row", "rowgroup"):
+                c.classes = " ".join(x for x in (c.classes, f"lv{group if c.scope == 'rowgroup' else level}") if x)
+            group += c.scope == "rowgroup"
+    return grid
+
+
 def _spans(count, width):
     """Columns of a group that has fewer than the widest: the last one takes the rest (as in the format)."""
     return [1] * (count - 1) + [width - count + 1]

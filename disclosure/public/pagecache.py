@@ -39,7 +39,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import Resolver404, resolve
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, set_response_etag
+
+from .compression import accepts_gzip
 
 TIMEOUT = 60
 PROCESS_CACHE = "process"  # settings.CACHES alias of each process's own copy of the pages (shared cache only)
@@ -219,16 +221,22 @@ class PublicPageCacheMiddleware:
         # The Host header is checked before anything is answered (DisallowedHost becomes Django's 400), as
         # CommonMiddleware would check it for an uncached page.
         request.get_host()
-        current, cached = _lookup(request.path)
+        # One copy per encoding the client accepts (compression.py compresses the page before it is kept).
+        slot = f"{'gzip' if accepts_gzip(request) else 'identity'}:{request.path}"
+        current, cached = _lookup(slot)
         if cached is not None and cached[0] == current:
             response = _from_cache(request, *cached[1:])
             if response is not None:
                 return response
         response = self.get_response(request)
         if getattr(response, "public_page", False) and response.status_code == 200 and not response.cookies:
+            if not response.streaming and not response.has_header("ETag"):
+                set_response_etag(response)  # a page's ETag, so that a revisit can be a 304
             kept = _kept(response)
             if kept is not None:
-                _keep(request.path, (current, kept, dict(response.headers)))
+                _keep(slot, (current, kept, dict(response.headers)))
+                if not response.streaming:
+                    return _from_cache(request, kept, dict(response.headers))  # a 304 already, if it may be
         return response
 
 
@@ -306,6 +314,6 @@ def _from_cache(request, kept, headers):
     else:
         response = HttpResponse(kept)
     for name, value in headers.items():
-        if not (not_modified and name in ("Content-Length", "Content-Type", "Content-Disposition")):
+        if not (not_modified and name in ("Content-Length", "Content-Type", "Content-Disposition", "Content-Encoding")):
             response[name] = value
     return response

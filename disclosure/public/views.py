@@ -21,15 +21,16 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from .. import sums
-from ..formats import UnknownEdition, edition_for_year
-from ..formats.layout import layout
+from ..formats import UnknownEdition, edition_for_year, get_edition
+from ..formats.layout import layout, mark_label_levels
 from ..formats.values import format_value
 from ..importing.historical import content_type_of
 from ..models import Organization, OriginalDocument, PublishedVersion
 from ..permissions import OversightScope
 from ..regions import parents_map, subtree_ids
-from ..rendering import grid_columns
+from ..rendering import WIDE_TABLE_COLUMNS, grid_columns
 from . import files
+from .downloads import download_links
 from .listing import organization_reports, organization_tree, summary_years, year_reports
 from .opendata import document_csv
 from .pagecache import cached_page
@@ -44,8 +45,13 @@ READY = PublishedVersion.RenderState.READY
 @require_safe
 @cached_page
 def home(request):
+    # A corrected report once: its newest ready version only.
+    newer = PublishedVersion.objects.filter(
+        report=OuterRef("report"), render_state=READY, number__gt=OuterRef("number")
+    )
     recent = (
         PublishedVersion.objects.filter(render_state=READY)
+        .exclude(Exists(newer))
         .select_related("report__organization")
         .only(*["number", "published_at", "report__year", "report__organization__name", "report__organization__slug"])
         .order_by("-published_at", "-id")[:RECENT]
@@ -119,8 +125,11 @@ def _summed_parts(edition, values):
     parts = []
     for part in edition.parts:
         if part.is_table:
-            grid = layout(part.table, fill=fill)
-            parts.append({"code": part.code, "label": part.label, "grid": grid, "columns": grid_columns(grid)})
+            grid = mark_label_levels(layout(part.table, fill=fill))
+            wide = grid.width > WIDE_TABLE_COLUMNS
+            parts.append(
+                {"code": part.code, "label": part.label, "grid": grid, "columns": grid_columns(grid), "wide": wide}
+            )
     return parts
 
 
@@ -173,29 +182,44 @@ def _render_report(request, versions, chosen, number):
         .only(
             "number",
             "body",
+            "content_json",
             "pdf_sha256",
+            "pdf_size",
+            "pdf_pages",
             "docx_sha256",
+            "docx_size",
             "correction_note",
             "published_at",
             "report__year",
+            "report__edition",
             "report__organization__name",
             "report__organization__slug",
         )
         .get(pk=chosen["id"])
     )
+    org = version.report.organization
     context = {
         "version": version,
         "body": files.read_text(version.body),
+        "contents": contents(version),
+        "downloads": download_links(version, slug=org.slug, year=version.report.year, permalink=number is None),
         "report": version.report,
         "organization": version.report.organization,
         "versions": versions,
         "current": versions[0],
         "is_current": chosen is versions[0],
-        "permalink": number is None,  # the current-version URL, whose downloads follow the current version
         "first_published_at": versions[-1]["published_at"],
         "original": _original_of(versions),
     }
     return render(request, "public/report.html", context)
+
+
+def contents(version):
+    """The 目录 of a report page: (anchor, label) of the 更正说明 and of each part, as report/body.html sets
+    them out."""
+    entries = [("correction-note", "更正说明")] if version.correction_note else []
+    entries += [(f"part-{part.code}", part.label) for part in get_edition(version.report.edition).parts]
+    return entries
 
 
 # ---- downloads --------------------------------------------------------------------------------------
