@@ -140,3 +140,18 @@ def test_only_work_since_the_last_publication_counts(report, both):
     assert workflow.is_own_work(report, both)
     report.events.create(actor=None, action=ReportEvent.Action.PUBLISH)  # the correction published
     assert not workflow.is_own_work(report, both)
+
+
+# ---- which years a report can be written for --------------------------------------------------------------
+
+
+def test_a_report_year_runs_from_the_first_edition_to_this_year():
+    import datetime
+
+    today = datetime.date(2026, 3, 1)
+    for year in (workflow.FIRST_YEAR, 2025, 2026):
+        workflow.check_report_year(year, today)  # no refusal
+    with pytest.raises(ActionError, match=f"^{workflow.FIRST_YEAR - 1}年度早于{workflow.FIRST_YEAR}年启用的统一格式"):
+        workflow.check_report_year(workflow.FIRST_YEAR - 1, today)
+    with pytest.raises(ActionError, match="^2027年尚未开始，不能填报该年度的报告$"):
+        workflow.check_report_year(2027, today)
