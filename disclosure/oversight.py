@@ -71,6 +71,7 @@ class Timeliness:
 class OverviewRow:
     organization: Organization
     depth: int
+    parent: Organization | None
     report: AnnualReport | None
     state: str
     timeliness: Timeliness
@@ -162,6 +163,7 @@ def overview_rows(scope, year, today=None):
             OverviewRow(
                 organization=org,
                 depth=depth,
+                parent=organizations.get(org.parent_id),
                 report=report,
                 state=state_of(report),
                 timeliness=Timeliness(org.deadline(year), published_on, today),
@@ -190,6 +192,10 @@ SORTS = {
     ),
     "findings": ("按错误数", lambda r: (-r.blocking, -r.warnings, r.organization.name)),
 }
+
+
+TREE, FLAT = "tree", "flat"
+VIEWS = {TREE: "树状", FLAT: "平铺"}
 
 
 def filter_rows(rows, state="", kind="", overdue=False, findings="", q="", sort="tree"):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_safe
 
-from ... import oversight, sums, workbook
+from ... import charts, indicators, oversight, sums, workbook
 from ...formats import CellKey, UnknownEdition, edition_for_year
 from ...formats.layout import layout
 from ...formats.values import format_value
@@ -38,6 +38,7 @@ class OverviewFilter(forms.Form):
     sort = forms.ChoiceField(
         label="排序", required=False, choices=[(code, label) for code, (label, _) in oversight.SORTS.items()]
     )
+    view = forms.ChoiceField(label="显示方式", required=False, choices=oversight.VIEWS.items())
 
 
 @login_required
@@ -53,11 +54,18 @@ def overview(request, year):
     scope = oversight_scope_or_404(request)
     rows = oversight.overview_rows(scope, year)
     form = OverviewFilter(request.GET or None)
-    chosen = form.cleaned_data if form.is_valid() else {}
-    shown = oversight.filter_rows(rows, **{k: v for k, v in chosen.items() if v not in (None, "")})
+    chosen = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v not in (None, "")}
+    view = chosen.pop("view", oversight.TREE)
+    if view == oversight.FLAT:
+        chosen.setdefault("sort", "name")  # a flat list reads best by name
+    shown = oversight.filter_rows(rows, **chosen)
     context = {
         "year": year,
         "rows": shown,
+        "view": view,
+        "views": oversight.VIEWS,
+        "indented": view == oversight.TREE and chosen.get("sort", "tree") == "tree",
+        "toggle_query": _query_without(request, "view"),
         "total": len(rows),
         "counts": oversight.state_counts(rows),
         "overdue": sum(1 for r in rows if r.timeliness.overdue),
@@ -65,6 +73,14 @@ def overview(request, year):
         "oversees": True,
     }
     return render(request, "workspace/oversight/overview.html", context)
+
+
+def _query_without(request, name):
+    """The page's query string less one parameter, ending in "&" when anything is left (for a toggle link)."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    encoded = query.urlencode()
+    return encoded + "&" if encoded else ""
 
 
 def _include_pending(request):
@@ -181,3 +197,54 @@ def detail_csv(request, year):
 
 def _signed(value):
     return ("+" if value > 0 else "") + format_value(value)
+
+
+# ---- indicators and prompts (item 3) ----------------------------------------------------------------------
+
+
+def _charts(found, prefix):
+    """The SVG geometry of an Indicators, and the ids its text alternatives are referred to by."""
+    points = [(str(v.year), v.value, v.printed) for v in found.received]
+    return {
+        "id": prefix,
+        "received": charts.bar_chart(points),
+        "shares": charts.share_bar(found.shares),
+        "received_text": "；".join(f"{v.year}年 {v.printed}" for v in found.received),
+        "shares_text": "；".join(f"{s.label} {s.printed}（{s.percent}）" for s in found.shares),
+    }
+
+
+@login_required
+@require_safe
+def region_indicators(request, year):
+    scope = oversight_scope_or_404(request)
+    _edition_or_404(year)
+    found = indicators.region_indicators(scope, year)
+    context = {
+        "year": year,
+        "ind": found,
+        "charts": _charts(found, "region"),
+        "prompts": indicators.region_prompts(scope, year),
+        "oversees": True,
+    }
+    return render(request, "workspace/oversight/indicators.html", context)
+
+
+@login_required
+@require_safe
+def agency_indicators(request, year, slug):
+    scope = oversight_scope_or_404(request)
+    _edition_or_404(year)
+    organization = scope.within(Organization.objects.filter(slug=slug), "pk").first()
+    if organization is None:
+        raise Http404("没有找到该机关")
+    found = indicators.agency_indicators(organization, year)
+    context = {
+        "year": year,
+        "organization": organization,
+        "ind": found,
+        "charts": _charts(found, "agency"),
+        "prompts": indicators.region_prompts(scope, year, organization=organization),
+        "oversees": True,
+    }
+    return render(request, "workspace/oversight/agency.html", context)
