@@ -184,3 +184,21 @@ def test_the_overview_runs_the_same_queries_for_3_and_30_agencies(people, as_use
     few = queries(client, "/workspace/oversight/2021/")
     more_agencies(people, 27, start=3)
     assert queries(client, "/workspace/oversight/2021/") == few
+
+
+def test_the_tree_view_indents_by_level_and_the_flat_view_names_the_parent(region, as_user):
+    client = as_user(region.reviewer_parent)
+    tree = rows_of(client.get("/workspace/oversight/2021/").content.decode())
+    assert 'class="depth-1"' in tree["agency-a"] and 'class="depth-0"' in tree["district"]
+    assert "上级：" not in tree["agency-a"]
+    html = client.get("/workspace/oversight/2021/?view=flat&kind=department").content.decode()
+    flat = rows_of(html)
+    assert "depth-" not in flat["agency-a"] and "上级：测试区人民政府" in flat["agency-a"]
+    assert list(flat) == sorted(flat, key=lambda slug: region.district.children.get(slug=slug).name)  # by name
+    assert 'href="?kind=department&amp;view=tree"' in html  # the toggle keeps the filters
+    assert '<input type="hidden" name="view" value="flat">' in html  # and filtering keeps the view
+
+
+def test_a_sort_other_than_the_tree_is_not_indented(region, as_user):
+    html = as_user(region.reviewer_parent).get("/workspace/oversight/2021/?sort=state").content.decode()
+    assert "depth-" not in html.split("<tbody>")[1]
