@@ -20,6 +20,8 @@ from .models import Organization, PublishedFigure, RegionTotal
 
 YEARS_SHOWN = 5
 JUMP = 3  # a figure more than this many times last year's is prompted
+# A change is prompted only when one of the two years reaches this: 1 → 4 or 3 → 0 is chance, not news.
+MIN_FIGURE = 5
 ZERO_YEARS = 3  # no application this many years running is prompted
 
 
@@ -287,7 +289,7 @@ def _prompts_of(organization_id, by_year, year, figures):
     if now_cells is not None and before_cells is not None:
         for figure in figures:
             now, before = _value(now_cells, figure), _value(before_cells, figure)
-            if now is None or not before:
+            if now is None or not before or max(now, before) < MIN_FIGURE:
                 continue
             if now == 0:
                 found.append(("to_zero", figure.label, before, now))

@@ -29,21 +29,23 @@ logger = logging.getLogger(__name__)
 State = PublishedVersion.RenderState
 
 
-def publish_report(report, actor, *, require_approved=True, published_at=None):
+def publish_report(report, actor, *, require_approved=True, published_at=None, render=True):
     """Publish the report as version N+1 and queue its rendering. Returns the PublishedVersion.
 
     ``require_approved=False`` is for the demo data and the admin, which publish a report that has not
     gone through the review in the workspace; a report with blocking findings is never published. This is
     the one place where the report row is locked and its state checked for a publication (the workspace's
     ``workflow.publish`` checks the reviewer's role, then calls this). ``published_at`` defaults to now; an
-    importer of historical reports gives the date they were first published.
+    importer of historical reports gives the date they were first published. ``render=False`` (the demo's
+    generated history) only freezes: the version stays 生成中 until ``render_reports`` or a restarted
+    ``db_worker`` (``RENDER_STALE_SECONDS``) renders it.
     """
     in_process = renders_in_process()
     with transaction.atomic():
         version = _freeze(report, actor, require_approved, published_at or timezone.now())
-        if not in_process:
+        if render and not in_process:
             schedule_render(version.pk)  # its row commits with the version
-    if in_process:
+    if render and in_process:
         schedule_render(version.pk)
         version.refresh_from_db()
     return version

@@ -128,6 +128,19 @@ def test_exactly_threefold_is_no_jump_and_two_empty_years_are_no_prompt(people):
     assert indicators.region_prompts(district_scope(people), YEAR) == []
 
 
+def test_changes_among_small_figures_are_no_prompt(people):
+    publish(people.a, 2020, received=1)
+    publish(people.a, YEAR, received=4)  # more than threefold, but four applications are no news
+    c = factories.organization("agency-c", parent=people.district)
+    publish(c, 2020, received=4)
+    publish(c, YEAR, received=0)
+    d = factories.organization("agency-d", parent=people.district)
+    publish(d, 2020, received=1)
+    publish(d, YEAR, received=5)
+    prompts = indicators.region_prompts(district_scope(people), YEAR)
+    assert [(p.organization.slug, p.kind) for p in prompts] == [("agency-d", "jump")]
+
+
 def test_the_indicators_page_draws_svg_with_text_and_lists_the_prompts(region, as_user):
     response = as_user(region.reviewer_parent).get(f"/workspace/oversight/{YEAR}/indicators/")
     html = response.content.decode()

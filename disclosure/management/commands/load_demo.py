@@ -6,6 +6,11 @@ The reports are JSON documents in ``disclosure/demo/``, loaded through the same 
   as 0 too: its text says no applications were received, and no cases are reported anywhere.
 - 嘉兴市秀洲区教育局 2021 (2021 edition): complete and consistent; 规章 is "/" (a 区 bureau makes none).
 Both are published (version 1) when first loaded, so that the public site has something to show.
+
+Around them, ``disclosure.demo_district`` makes the district believable for its supervising office: about 25
+departments and 5 镇/街道, four published years behind the reporting year, and the reporting year's reports in
+every state, with varied (seeded, so always the same) figures. Those publications are frozen without rendering
+their files (``render_reports`` renders them).
 """
 
 import os
@@ -16,9 +21,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from disclosure import demo_district
 from disclosure.documents import import_document, loads
 from disclosure.models import Membership, Organization
 from disclosure.publishing import publish_report
+from disclosure.workspace.progress import reporting_year
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEFAULT_PASSWORD = "xiuzhou-demo-2026"
@@ -55,8 +62,14 @@ class Command(BaseCommand):
                     publish_report(report, None, require_approved=False)
                     self.stdout.write(f"已发布：{report.get_absolute_url()}")
             self.load_accounts(password)
+            User = get_user_model()
+            written = demo_district.load(
+                reporting_year(), User.objects.get(username="reviewer"), User.objects.get(username=demo_district.EDITOR)
+            )
+            if written:
+                self.stdout.write(f"秀洲区演示报告：{written} 份（网页和 PDF 未生成，需要时运行 manage.py render_reports）")
         shown = "（来自 DEMO_PASSWORD）" if os.environ.get("DEMO_PASSWORD") else DEFAULT_PASSWORD
-        self.stdout.write(f"演示账号：admin、editor、reviewer，密码 {shown}")
+        self.stdout.write(f"演示账号：admin、editor、reviewer、{demo_district.EDITOR}，密码 {shown}")
 
     def load_organizations(self):
         for slug, name, short_name, kind, parent in ORGANIZATIONS:
@@ -69,12 +82,14 @@ class Command(BaseCommand):
                     "parent": Organization.objects.get(slug=parent) if parent else None,
                 },
             )
+        demo_district.organizations(Organization.objects.get(slug="xiuzhou"))
 
     def load_accounts(self, password):
         User = get_user_model()
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.org", password)
-        for username, roles in ACCOUNTS.items():
+        accounts = {**ACCOUNTS, demo_district.EDITOR: [(s, Membership.Role.EDITOR) for s in demo_district.edited_slugs()]}
+        for username, roles in accounts.items():
             user, created = User.objects.get_or_create(username=username)
             if created:
                 user.set_password(password)
