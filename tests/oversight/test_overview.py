@@ -1,6 +1,7 @@
 """The year overview of a supervising office: who sees it, what each row says, filters, and its query bound."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -178,12 +179,34 @@ def more_agencies(people, n, start=0):
             publishing.publish_report(report, None, require_approved=False)
 
 
-def test_the_overview_runs_the_same_queries_for_3_and_30_agencies(people, as_user):
+def test_the_overview_runs_the_same_queries_for_10_and_60_agencies(people, as_user):
+    """The first view checks the reports and stores their counts; the next only reads them. Either way the
+    number of queries does not grow with the agencies."""
     client = as_user(people.reviewer_parent)
-    more_agencies(people, 3)
-    few = queries(client, "/workspace/oversight/2021/")
-    more_agencies(people, 27, start=3)
-    assert queries(client, "/workspace/oversight/2021/") == few
+    more_agencies(people, 10)
+    first, again = queries(client, "/workspace/oversight/2021/"), queries(client, "/workspace/oversight/2021/")
+    more_agencies(people, 50, start=10)
+    assert queries(client, "/workspace/oversight/2021/") == first
+    assert queries(client, "/workspace/oversight/2021/") == again < first
+
+
+def test_stored_counts_follow_a_save_and_a_change_of_last_years_report(people, as_user):
+    from disclosure import actions
+    from disclosure.formats import edition_for_year
+
+    client = as_user(people.reviewer_parent)
+    report = factories.complete_report(people.a, 2021)
+    last_year = factories.complete_report(people.a, 2020)
+    assert "findings-warnings\">0<" in client.get("/workspace/oversight/2021/").content.decode()
+    table = edition_for_year(2021).table_of_kind("applications")
+    carried_forward = table.key(table.carried_forward_row, table.applicant_columns[0].code)
+    actions.save_content(last_year, None, cells={carried_forward: Decimal(4)})  # X-carry now warns
+    row = rows_of(client.get("/workspace/oversight/2021/").content.decode())["agency-a"]
+    assert 'findings-warnings">1<' in row
+    first = next(s for s in edition_for_year(2021).entered_cells() if s.key.table == table.code)
+    actions.save_content(report, None, cells={first.key: None})  # a blank: blocking
+    row = rows_of(client.get("/workspace/oversight/2021/").content.decode())["agency-a"]
+    assert ">1</a>" in row.split('findings-blocking">')[1]
 
 
 def test_the_tree_view_indents_by_level_and_the_flat_view_names_the_parent(region, as_user):
