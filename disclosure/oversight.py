@@ -108,16 +108,33 @@ def tree_order(scope):
     return ordered
 
 
+# What the overview reads of a report (``state_of``, ``check_key``, the stored counts).
+OVERVIEW_FIELDS = (
+    "organization_id",
+    "year",
+    "edition",
+    "status",
+    "version",
+    "revision",
+    "updated_at",
+    "return_reason",
+    "findings_key",
+    "blocking_count",
+    "warning_count",
+)
+
+
 def year_reports(organization_ids, year, organizations, cells=True):
     """{organization id: report} of the year, with ``ever_published``, ``first_published_at``,
     ``last_activity`` and last year's report's state (``previous_state``), cells loaded unless told not to;
     each report's organization is the given object (no query per report)."""
     first = PublishedVersion.objects.filter(report=OuterRef("pk")).order_by("number").values("published_at")[:1]
     last = ReportEvent.objects.filter(report=OuterRef("pk")).order_by("-at").values("at")[:1]
-    previous = AnnualReport.objects.filter(organization_id=OuterRef("organization_id"), year=year - 1)
+    previous = AnnualReport.objects.filter(organization_id=OuterRef("organization_id"), year=year - 1).order_by()
     reports = (
         AnnualReport.objects.with_publication()
         .filter(year=year, organization_id__in=organization_ids)
+        .order_by()
         .annotate(
             first_published_at=Subquery(first),
             last_activity=Subquery(last),
@@ -127,6 +144,8 @@ def year_reports(organization_ids, year, organizations, cells=True):
     )
     if cells:
         reports = reports.prefetch_related("cells")
+    else:  # the overview: the report's state, not its narrative (tens of kilobytes a report)
+        reports = reports.only(*OVERVIEW_FIELDS)
     found = {}
     for report in reports:
         report.organization = organizations[report.organization_id]

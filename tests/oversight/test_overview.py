@@ -225,3 +225,18 @@ def test_the_tree_view_indents_by_level_and_the_flat_view_names_the_parent(regio
 def test_a_sort_other_than_the_tree_is_not_indented(region, as_user):
     html = as_user(region.reviewer_parent).get("/workspace/oversight/2021/?sort=state").content.decode()
     assert "depth-" not in html.split("<tbody>")[1]
+
+
+def test_a_long_overview_is_shown_page_by_page_keeping_the_filters(region, as_user, monkeypatch):
+    from disclosure.workspace.views import oversight as views
+
+    monkeypatch.setattr(views, "OVERVIEW_PAGE_SIZE", 3)
+    client = as_user(region.reviewer_parent)
+    first = client.get("/workspace/oversight/2021/?sort=name").content.decode()
+    second = client.get("/workspace/oversight/2021/?sort=name&page=2").content.decode()
+    third = client.get("/workspace/oversight/2021/?sort=name&page=3").content.decode()
+    pages = [list(rows_of(html)) for html in (first, second, third)]
+    assert [len(p) for p in pages] == [3, 3, 1]
+    monkeypatch.setattr(views, "OVERVIEW_PAGE_SIZE", 100)
+    assert sum(pages, []) == list(rows_of(client.get("/workspace/oversight/2021/?sort=name").content.decode()))
+    assert "第 1 / 3 页" in first and 'href="?sort=name&amp;page=2"' in first

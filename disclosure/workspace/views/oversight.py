@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,6 +24,9 @@ from ...rendering import grid_columns
 from ..progress import reporting_year
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows of the overview a page shows: a province's thousands of agencies are read through the filters, the
+# search and the pages (and the workbook), not as one table a browser struggles to draw.
+OVERVIEW_PAGE_SIZE = 100
 
 
 class OverviewFilter(forms.Form):
@@ -59,9 +63,13 @@ def overview(request, year):
     if view == oversight.FLAT:
         chosen.setdefault("sort", "name")  # a flat list reads best by name
     shown = oversight.filter_rows(rows, **chosen)
+    page = Paginator(shown, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "year": year,
-        "rows": shown,
+        "rows": page.object_list,
+        "page": page,
+        "shown": len(shown),
+        "page_query": _query_without(request, "page"),
         "view": view,
         "views": oversight.VIEWS,
         "indented": view == oversight.TREE and chosen.get("sort", "tree") == "tree",
