@@ -158,10 +158,12 @@ def overview_table(rows):
 # ---- 明细 -----------------------------------------------------------------------------------------------
 
 
+DETAIL_BATCH = 250  # reports whose figures are read at a time: the 明细 of thousands never sits in memory whole
+
+
 def detail_values(scope, year, include_pending=False):
-    """[(organization, {CellKey: value})] of every counted report, by name: current published versions' figures,
-    or (switch on) the current cells of submitted and approved reports, totals derived."""
-    result = {}
+    """(organization, {CellKey: value}) of every counted report, by name, as a generator: current published
+    versions' figures, or (switch on) the current cells of submitted and approved reports, totals derived."""
     pending = {}
     if include_pending:
         pending = {r.pk: r for r in sums._pending(scope, year).select_related("organization").prefetch_related("cells")}
@@ -170,19 +172,28 @@ def detail_values(scope, year, include_pending=False):
         .filter(year=year, ever_published=True)
         .exclude(pk__in=list(pending))
         .select_related("organization")
+        .only("organization__name", "organization__short_name", "organization__slug")
     )
     organizations = {r.pk: r.organization for r in reports}
-    figures = PublishedFigure.objects.filter(
-        version__report_id__in=list(organizations), version__number=F("version__report__version")
-    ).values_list("version__report_id", "table", "row", "column", "value", "not_applicable")
-    for report_id, table, row, column, value, not_applicable in figures:
-        values = result.setdefault(report_id, {})
-        values[CellKey(table, row, column)] = NOT_APPLICABLE if not_applicable else value
     for report in pending.values():
         organizations[report.pk] = report.organization
-        result[report.pk] = report.values()
     ordered = sorted(organizations, key=lambda pk: organizations[pk].name)
-    return [(organizations[pk], result.get(pk, {})) for pk in ordered]
+    for start in range(0, len(ordered), DETAIL_BATCH):
+        batch = ordered[start : start + DETAIL_BATCH]
+        values = _published_values([pk for pk in batch if pk not in pending])
+        for pk in batch:
+            yield organizations[pk], pending[pk].values() if pk in pending else values.get(pk, {})
+
+
+def _published_values(report_ids):
+    """{report id: {CellKey: value}} of the reports' current published versions."""
+    figures = PublishedFigure.objects.filter(
+        version__report_id__in=report_ids, version__number=F("version__report__version")
+    ).values_list("version__report_id", "table", "row", "column", "value", "not_applicable")
+    found = {}
+    for report_id, table, row, column, value, not_applicable in figures:
+        found.setdefault(report_id, {})[CellKey(table, row, column)] = NOT_APPLICABLE if not_applicable else value
+    return found
 
 
 def detail_table(edition, details):
