@@ -49,7 +49,9 @@ def bar_chart(points, width=360, height=170, top=20, bottom=24, gap=0.35):
         if value and h < 1:
             h = 1.0  # a figure above zero stays visible
         w = step * (1 - gap)
-        bars.append(Bar(label, printed, round(i * step + (step - w) / 2, 1), round(baseline - h, 1), round(w, 1), round(h, 1)))
+        bars.append(
+            Bar(label, printed, round(i * step + (step - w) / 2, 1), round(baseline - h, 1), round(w, 1), round(h, 1))
+        )
     return BarChart(width, height, baseline, bars)
 
 

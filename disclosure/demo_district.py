@@ -104,6 +104,7 @@ EDITOR = "xiuzhou-editor"
 def edited_slugs():
     return [slug for slug, _, state, *_ in _plan() if state in (SUBMITTED, RETURNED, APPROVED, DRAFT, HALF_FILLED)]
 
+
 INFORMATION_FEE_TEXT = "本年度未收取信息处理费。"
 
 
@@ -208,8 +209,14 @@ def table_two(edition, rng, scale, in_force_before, slug):
 
 
 def texts_for(name, short_name, year, received, is_government):
-    oversight = "落实政务公开工作责任，开展工作考核、社会评议和责任追究。" if is_government else "落实政务公开工作责任。"
-    on_request = f"本年度共收到政府信息公开申请{received}件，均在法定期限内答复。" if received else "本年度没有收到政府信息公开申请。"
+    oversight = (
+        "落实政务公开工作责任，开展工作考核、社会评议和责任追究。" if is_government else "落实政务公开工作责任。"
+    )
+    on_request = (
+        f"本年度共收到政府信息公开申请{received}件，均在法定期限内答复。"
+        if received
+        else "本年度没有收到政府信息公开申请。"
+    )
     return {
         "overview_summary": f"{year}年，{short_name}认真贯彻落实《中华人民共和国政府信息公开条例》。",
         "overview_proactive": "通过门户网站、政务新媒体及时公开各类政府信息。",
@@ -292,7 +299,9 @@ def load(year, reviewer, editor):
     """The district's reports: ``PAST_YEARS`` published years before ``year``, then ``year`` in every state.
     Idempotent: a report that exists is left as it is."""
     by_slug = Organization.objects.in_bulk([slug for slug, *_ in _plan()], field_name="slug")
-    existing = set(AnnualReport.objects.filter(organization__in=by_slug.values()).values_list("organization__slug", "year"))
+    existing = set(
+        AnnualReport.objects.filter(organization__in=by_slug.values()).values_list("organization__slug", "year")
+    )
     written = 0
     for slug, scale, state, trend, back in _plan():
         organization = by_slug[slug]

@@ -93,7 +93,7 @@ def agency_values(organization, years):
 
 
 def percent(part, whole):
-    """"37.5%", or "—" when there is nothing to divide by."""
+    """ "37.5%", or "—" when there is nothing to divide by."""
     if not whole:
         return "—"
     return f"{(Decimal(100) * part / whole).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
@@ -172,7 +172,10 @@ def _received(values, years):
 
 def _shares(edition, cells):
     applications = _tables(edition)[0]
-    parts = [(row.name, sum((cells.get(k) or Decimal(0) for k in keys), Decimal(0))) for row, keys in applications.outcome_keys()]
+    parts = [
+        (row.name, sum((cells.get(k) or Decimal(0) for k in keys), Decimal(0)))
+        for row, keys in applications.outcome_keys()
+    ]
     whole = sum((value for _, value in parts), Decimal(0))
     return [Share(label, value, whole) for label, value in parts]
 
@@ -237,7 +240,9 @@ def key_figures(edition):
         KeyFigure(
             f"{litigation.reconsideration.label}{total_label}", (litigation.total_key(litigation.reconsideration),)
         ),
-        KeyFigure(f"{litigation.litigation_label}{total_label}", tuple(litigation.total_key(b) for b in litigation.lawsuits)),
+        KeyFigure(
+            f"{litigation.litigation_label}{total_label}", tuple(litigation.total_key(b) for b in litigation.lawsuits)
+        ),
     ]
 
 

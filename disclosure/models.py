@@ -384,9 +384,7 @@ class PublishedFigure(models.Model):
     """One figure of a published version (entered or derived), frozen with it: the relational form of the
     version's tables, for sums across reports (e.g. every agency's 收到申请数 of a year, current versions)."""
 
-    version = models.ForeignKey(
-        PublishedVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="figures"
-    )
+    version = models.ForeignKey(PublishedVersion, verbose_name="版本", on_delete=models.CASCADE, related_name="figures")
     table = models.CharField("表", max_length=40)
     row = models.CharField("行", max_length=60)
     column = models.CharField("列", max_length=60)

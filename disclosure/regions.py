@@ -125,7 +125,13 @@ def _apply(RegionTotal, organization_id, year, deltas):
         table, row, column = key
         kept.append(
             RegionTotal(
-                organization_id=organization_id, year=year, table=table, row=row, column=column, value=value, reports=count
+                organization_id=organization_id,
+                year=year,
+                table=table,
+                row=row,
+                column=column,
+                value=value,
+                reports=count,
             )
         )
     RegionTotal.objects.bulk_create(

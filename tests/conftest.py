@@ -62,9 +62,7 @@ def rows_written_by(action):
     before = {model: set(model._base_manager.values_list("pk", flat=True)) for model in stored_models()}
     action()
     added = [
-        obj
-        for model in stored_models()
-        for obj in model._base_manager.exclude(pk__in=before[model]).order_by("pk")
+        obj for model in stored_models() for obj in model._base_manager.exclude(pk__in=before[model]).order_by("pk")
     ]
     return serializers.serialize("json", added)
 

@@ -170,7 +170,11 @@ def test_the_demo_district_raises_each_kind_of_prompt(demo):
     from disclosure.indicators import region_prompts
 
     kinds = {(p.organization.slug, p.kind) for p in region_prompts(district_scope(), reporting_year())}
-    assert {("xiuzhou-enforcement", "jump"), ("xiuzhou-statistics", "to_zero"), ("xiuzhou-veterans", "zero_years")} <= kinds
+    assert {
+        ("xiuzhou-enforcement", "jump"),
+        ("xiuzhou-statistics", "to_zero"),
+        ("xiuzhou-veterans", "zero_years"),
+    } <= kinds
 
 
 def test_the_district_editor_edits_only_the_reports_the_workflow_moves(demo):

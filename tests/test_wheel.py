@@ -60,7 +60,15 @@ def wheel(tmp_path_factory):
         ROOT,
         source,
         ignore=shutil.ignore_patterns(
-            ".*", "build", "dist", "*.egg-info", "__pycache__", "media", "staticfiles", "test-output", "db.sqlite3",
+            ".*",
+            "build",
+            "dist",
+            "*.egg-info",
+            "__pycache__",
+            "media",
+            "staticfiles",
+            "test-output",
+            "db.sqlite3",
             "var",
         ),
     )

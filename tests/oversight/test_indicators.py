@@ -80,7 +80,9 @@ def region(people):
 
 def district_scope(people):
     parents = parents_map()
-    return OversightScope(frozenset([people.district.pk]), frozenset(subtree_ids([people.district.pk], parents)), parents)
+    return OversightScope(
+        frozenset([people.district.pk]), frozenset(subtree_ids([people.district.pk], parents)), parents
+    )
 
 
 def test_the_subtree_indicators_sum_published_reports_by_year(region):

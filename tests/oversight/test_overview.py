@@ -197,7 +197,7 @@ def test_stored_counts_follow_a_save_and_a_change_of_last_years_report(people, a
     client = as_user(people.reviewer_parent)
     report = factories.complete_report(people.a, 2021)
     last_year = factories.complete_report(people.a, 2020)
-    assert "findings-warnings\">0<" in client.get("/workspace/oversight/2021/").content.decode()
+    assert 'findings-warnings">0<' in client.get("/workspace/oversight/2021/").content.decode()
     table = edition_for_year(2021).table_of_kind("applications")
     carried_forward = table.key(table.carried_forward_row, table.applicant_columns[0].code)
     actions.save_content(last_year, None, cells={carried_forward: Decimal(4)})  # X-carry now warns

@@ -67,7 +67,9 @@ class Command(BaseCommand):
                 reporting_year(), User.objects.get(username="reviewer"), User.objects.get(username=demo_district.EDITOR)
             )
             if written:
-                self.stdout.write(f"秀洲区演示报告：{written} 份（网页和 PDF 未生成，需要时运行 manage.py render_reports）")
+                self.stdout.write(
+                    f"秀洲区演示报告：{written} 份（网页和 PDF 未生成，需要时运行 manage.py render_reports）"
+                )
         shown = "（来自 DEMO_PASSWORD）" if os.environ.get("DEMO_PASSWORD") else DEFAULT_PASSWORD
         self.stdout.write(f"演示账号：admin、editor、reviewer、{demo_district.EDITOR}，密码 {shown}")
 
@@ -88,7 +90,10 @@ class Command(BaseCommand):
         User = get_user_model()
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.org", password)
-        accounts = {**ACCOUNTS, demo_district.EDITOR: [(s, Membership.Role.EDITOR) for s in demo_district.edited_slugs()]}
+        accounts = {
+            **ACCOUNTS,
+            demo_district.EDITOR: [(s, Membership.Role.EDITOR) for s in demo_district.edited_slugs()],
+        }
         for username, roles in accounts.items():
             user, created = User.objects.get_or_create(username=username)
             if created:
