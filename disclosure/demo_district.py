@@ -73,7 +73,6 @@ AGENCIES = [
     _department("housing", "嘉兴市秀洲区住房和城乡建设局", "区住建局", 27, ON_TIME),
     _department("transport", "嘉兴市秀洲区交通运输局", "区交通局", 7, SUBMITTED),
     _department("agriculture", "嘉兴市秀洲区农业农村局", "区农业农村局", 8, ON_TIME),
-    _department("water", "嘉兴市秀洲区水利局", "区水利局", 3, ON_TIME),
     _department("commerce", "嘉兴市秀洲区商务局", "区商务局", 2, RETURNED),
     _department("culture", "嘉兴市秀洲区文化和广电旅游体育局", "区文广旅体局", 3, ON_TIME),
     _department("health", "嘉兴市秀洲区卫生健康局", "区卫健局", 10, LATE),
