@@ -121,6 +121,12 @@ class AnnualReport(models.Model):
     revision = models.PositiveIntegerField(
         "修改序号", default=0, editable=False, help_text="每次保存加一，用于发现两人同时修改"
     )
+    # The supervising office's overview shows every report's counts of errors and warnings; checking thousands of
+    # reports on each view is too slow, so the counts are kept here with the state they were found for
+    # (``oversight.check_key``), and checked again only when that state has changed.
+    findings_key = models.CharField("检查结果对应的内容", max_length=120, blank=True, editable=False)
+    blocking_count = models.PositiveIntegerField("错误数", null=True, blank=True, editable=False)
+    warning_count = models.PositiveIntegerField("警告数", null=True, blank=True, editable=False)
 
     # The narrative: field names are the codes of the edition's text sections.
     preface = models.TextField(_section_label("preface"), blank=True)

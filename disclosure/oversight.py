@@ -1,13 +1,15 @@
 """The supervising office's year at a glance: every organization of its subtree, how far its report has got,
 whether it is on time, and its findings (issue 9, item 1); and the findings of every report at once (item 4).
 
-Everything is read in a fixed number of queries whatever the size of the subtree: the organizations, the
-year's reports (their first publication and last event as subqueries), their cells, and last year's reports
-and cells for the rules that compare with the previous year. The checks themselves run in memory.
+Everything is read in a fixed number of queries whatever the size of the subtree: the organizations and the
+year's reports (their first publication, last event and last year's report's state as subqueries). Each
+report's counts of errors and warnings are kept on the report with the state they were found for
+(``check_key``); only reports whose content, or last year's report, changed since are checked again (their
+cells and last year's read in three more queries, the checks run in memory) and their counts stored.
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
@@ -71,23 +73,21 @@ class Timeliness:
 class OverviewRow:
     organization: Organization
     depth: int
+    parent: Organization | None
     report: AnnualReport | None
     state: str
     timeliness: Timeliness
     last_activity: datetime.datetime | None
-    findings: list = field(default_factory=list)
+    blocking: int = 0
+    warnings: int = 0
 
     @property
     def state_label(self):
         return STATES[self.state]
 
     @property
-    def blocking(self):
-        return sum(1 for f in self.findings if f.blocking)
-
-    @property
-    def warnings(self):
-        return sum(1 for f in self.findings if not f.blocking)
+    def has_findings(self):
+        return bool(self.blocking or self.warnings)
 
 
 def tree_order(scope):
@@ -108,17 +108,44 @@ def tree_order(scope):
     return ordered
 
 
-def year_reports(organization_ids, year, organizations):
-    """{organization id: report} of the year, cells loaded, with ``ever_published``, ``first_published_at``
-    and ``last_activity``; each report's organization is the given object (no query per report)."""
+# What the overview reads of a report (``state_of``, ``check_key``, the stored counts).
+OVERVIEW_FIELDS = (
+    "organization_id",
+    "year",
+    "edition",
+    "status",
+    "version",
+    "revision",
+    "updated_at",
+    "return_reason",
+    "findings_key",
+    "blocking_count",
+    "warning_count",
+)
+
+
+def year_reports(organization_ids, year, organizations, cells=True):
+    """{organization id: report} of the year, with ``ever_published``, ``first_published_at``,
+    ``last_activity`` and last year's report's state (``previous_state``), cells loaded unless told not to;
+    each report's organization is the given object (no query per report)."""
     first = PublishedVersion.objects.filter(report=OuterRef("pk")).order_by("number").values("published_at")[:1]
     last = ReportEvent.objects.filter(report=OuterRef("pk")).order_by("-at").values("at")[:1]
+    previous = AnnualReport.objects.filter(organization_id=OuterRef("organization_id"), year=year - 1).order_by()
     reports = (
         AnnualReport.objects.with_publication()
         .filter(year=year, organization_id__in=organization_ids)
-        .annotate(first_published_at=Subquery(first), last_activity=Subquery(last))
-        .prefetch_related("cells")
+        .order_by()
+        .annotate(
+            first_published_at=Subquery(first),
+            last_activity=Subquery(last),
+            previous_revision=Subquery(previous.values("revision")[:1]),
+            previous_updated=Subquery(previous.values("updated_at")[:1]),
+        )
     )
+    if cells:
+        reports = reports.prefetch_related("cells")
+    else:  # the overview: the report's state, not its narrative (tens of kilobytes a report)
+        reports = reports.only(*OVERVIEW_FIELDS)
     found = {}
     for report in reports:
         report.organization = organizations[report.organization_id]
@@ -146,13 +173,63 @@ def findings_of(reports, year, organizations):
     return found
 
 
+STORE_BATCH = 1000  # stale reports' counts stored per UPDATE
+
+
+def check_key(report):
+    """What a report's findings depend on: its content (every content save raises ``revision`` and moves
+    ``updated_at``), its organization's kind, and last year's report (the rules that compare with it)."""
+    return "|".join(
+        str(part)
+        for part in (
+            report.revision,
+            report.updated_at.isoformat(),
+            report.organization.kind,
+            report.previous_revision,
+            report.previous_updated,
+        )
+    )
+
+
+def finding_counts(reports, year, organizations):
+    """{organization id: (errors, warnings)} of the given reports (loaded without cells): the stored counts
+    where they are current, else checked now — the stale reports' cells and last year's read at once — and
+    stored (an UPDATE of those three fields only, leaving ``updated_at`` alone: a save in between moves
+    ``updated_at``, so a count stored for older content is never taken for current)."""
+    counts, stale = {}, {}
+    for organization_id, report in reports.items():
+        if report.findings_key and report.findings_key == check_key(report):
+            counts[organization_id] = (report.blocking_count or 0, report.warning_count or 0)
+        else:
+            stale[organization_id] = report
+    if not stale:
+        return counts
+    loaded = {
+        r.organization_id: r
+        for r in AnnualReport.objects.filter(pk__in=[r.pk for r in stale.values()]).prefetch_related("cells")
+    }
+    for organization_id, report in loaded.items():
+        report.organization = organizations[organization_id]
+    found = findings_of(loaded, year, organizations)
+    for organization_id, report in stale.items():
+        findings = found.get(organization_id, [])
+        blocking = sum(1 for f in findings if f.blocking)
+        counts[organization_id] = (blocking, len(findings) - blocking)
+        report.findings_key = check_key(report)
+        report.blocking_count, report.warning_count = counts[organization_id]
+    AnnualReport.objects.bulk_update(
+        stale.values(), ["findings_key", "blocking_count", "warning_count"], batch_size=STORE_BATCH
+    )
+    return counts
+
+
 def overview_rows(scope, year, today=None):
     """One row per organization of the subtree, in tree order."""
     today = today or timezone.localdate()
     ordered = tree_order(scope)
     organizations = {org.pk: org for org, _ in ordered}
-    reports = year_reports(list(organizations), year, organizations)
-    findings = findings_of(reports, year, organizations)
+    reports = year_reports(list(organizations), year, organizations, cells=False)
+    counts = finding_counts(reports, year, organizations)
     rows = []
     for org, depth in ordered:
         report = reports.get(org.pk)
@@ -162,11 +239,13 @@ def overview_rows(scope, year, today=None):
             OverviewRow(
                 organization=org,
                 depth=depth,
+                parent=organizations.get(org.parent_id),
                 report=report,
                 state=state_of(report),
                 timeliness=Timeliness(org.deadline(year), published_on, today),
                 last_activity=getattr(report, "last_activity", None),
-                findings=findings.get(org.pk, []),
+                blocking=counts.get(org.pk, (0, 0))[0],
+                warnings=counts.get(org.pk, (0, 0))[1],
             )
         )
     return rows
@@ -192,6 +271,10 @@ SORTS = {
 }
 
 
+TREE, FLAT = "tree", "flat"
+VIEWS = {TREE: "树状", FLAT: "平铺"}
+
+
 def filter_rows(rows, state="", kind="", overdue=False, findings="", q="", sort="tree"):
     """The rows a filter keeps, sorted as asked (tree order by default)."""
     q = q.strip().casefold()
@@ -202,7 +285,7 @@ def filter_rows(rows, state="", kind="", overdue=False, findings="", q="", sort=
         and (not kind or r.organization.kind == kind)
         and (not overdue or r.timeliness.overdue)
         and (findings != "blocking" or r.blocking)
-        and (findings != "any" or r.findings)
+        and (findings != "any" or r.has_findings)
         and (not q or q in r.organization.name.casefold() or q in r.organization.short_name.casefold())
     ]
     key = SORTS.get(sort, SORTS["tree"])[1]

@@ -29,28 +29,32 @@ logger = logging.getLogger(__name__)
 State = PublishedVersion.RenderState
 
 
-def publish_report(report, actor, *, require_approved=True, published_at=None):
+def publish_report(report, actor, *, require_approved=True, published_at=None, render=True):
     """Publish the report as version N+1 and queue its rendering. Returns the PublishedVersion.
 
     ``require_approved=False`` is for the demo data and the admin, which publish a report that has not
     gone through the review in the workspace; a report with blocking findings is never published. This is
     the one place where the report row is locked and its state checked for a publication (the workspace's
     ``workflow.publish`` checks the reviewer's role, then calls this). ``published_at`` defaults to now; an
-    importer of historical reports gives the date they were first published.
+    importer of historical reports gives the date they were first published. ``render=False`` (the demo's
+    generated history) only freezes: the version stays 生成中 until ``render_reports`` or a restarted
+    ``db_worker`` (``RENDER_STALE_SECONDS``) renders it.
     """
-    return freeze_and_render(lambda: freeze(report, actor, require_approved, published_at or timezone.now()))
+    return freeze_and_render(
+        lambda: freeze(report, actor, require_approved, published_at or timezone.now()), render=render
+    )
 
 
-def freeze_and_render(make_version):
+def freeze_and_render(make_version, render=True):
     """Run ``make_version`` (which freezes a PublishedVersion) in a transaction and queue the version's rendering:
     inside the transaction when a worker renders (its task row commits with the version), after it when the
     backend renders in process (no rendering under the lock). Shared by publications and historical imports."""
     in_process = renders_in_process()
     with transaction.atomic():
         version = make_version()
-        if not in_process:
+        if render and not in_process:
             schedule_render(version.pk)  # its row commits with the version
-    if in_process:
+    if render and in_process:
         schedule_render(version.pk)
         version.refresh_from_db()
     return version

@@ -102,33 +102,46 @@ def add_version_to_totals(version, replaced=None):
 
 
 def _apply(RegionTotal, organization_id, year, deltas):
+    """Add the deltas to one organization's totals of the year: one read, one upsert (INSERT … ON CONFLICT
+    UPDATE on the cell's unique key), and a DELETE only for cells no published report gives a number any more.
+    Django's ``bulk_update`` was avoided: it builds a CASE expression per field and row, a quarter of a second
+    per organization for a report's hundred cells."""
     existing = {
-        (t.table, t.row, t.column): t for t in RegionTotal.objects.filter(organization_id=organization_id, year=year)
+        (table, row, column): (pk, value, reports)
+        for pk, table, row, column, value, reports in RegionTotal.objects.filter(
+            organization_id=organization_id, year=year
+        ).values_list("pk", "table", "row", "column", "value", "reports")
     }
-    changed, new, emptied = [], [], []
+    kept, emptied = [], []
     for key, (value, count) in deltas.items():
         if not value and not count:
             continue
-        total = existing.get(key)
-        if total is None:
-            new.append(
-                RegionTotal(
-                    organization_id=organization_id,
-                    year=year,
-                    table=key[0],
-                    row=key[1],
-                    column=key[2],
-                    value=value,
-                    reports=count,
-                )
-            )
+        pk, before, reports = existing.get(key, (None, Decimal(0), 0))
+        value, count = before + value, reports + count
+        if count <= 0:
+            if pk is not None:
+                emptied.append(pk)
             continue
-        total.value += value
-        total.reports += count
-        (emptied if total.reports <= 0 else changed).append(total)
-    RegionTotal.objects.bulk_create(new)
-    RegionTotal.objects.bulk_update(changed, ["value", "reports"])
-    RegionTotal.objects.filter(pk__in=[t.pk for t in emptied]).delete()
+        table, row, column = key
+        kept.append(
+            RegionTotal(
+                organization_id=organization_id,
+                year=year,
+                table=table,
+                row=row,
+                column=column,
+                value=value,
+                reports=count,
+            )
+        )
+    RegionTotal.objects.bulk_create(
+        kept,
+        update_conflicts=True,
+        unique_fields=["organization", "year", "table", "row", "column"],
+        update_fields=["value", "reports"],
+    )
+    if emptied:
+        RegionTotal.objects.filter(pk__in=emptied).delete()
 
 
 # ---- rebuilding and checking ------------------------------------------------------------------------------

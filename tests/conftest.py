@@ -93,17 +93,32 @@ def load_rows(path):
 
 
 def run_load_demo():
+    """The two demo reports and accounts, without the demo district: loading its hundred reports' rows would
+    add seconds to every test that asks for the demo."""
+    call_command("load_demo", "--without-district", stdout=io.StringIO())
+
+
+def run_load_demo_with_district():
     call_command("load_demo", stdout=io.StringIO())
 
 
 demo_snapshot = saved_rows(run_load_demo)
+district_snapshot = saved_rows(run_load_demo_with_district)
 
 
 @pytest.fixture
 def demo(demo_snapshot, db, settings):
-    """The demo organizations, reports (both published) and accounts, as ``load_demo`` leaves them."""
+    """The demo organizations, reports (both published) and accounts, as ``load_demo --without-district``
+    leaves them."""
     settings.DEBUG = True  # as for load_demo itself: tests may run it again over the demo
     load_rows(demo_snapshot)
+
+
+@pytest.fixture
+def demo_district(district_snapshot, db, settings):
+    """The whole demo, as ``load_demo`` leaves it: the district's agencies and their reports in every state."""
+    settings.DEBUG = True
+    load_rows(district_snapshot)
 
 
 @pytest.fixture(scope="session")

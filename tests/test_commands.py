@@ -85,7 +85,7 @@ def test_a_wrong_declared_total_stays_a_finding_of_check_report(demo, capsys, tm
     total["value"] += 1
     path = tmp_path / "total.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
-    reopen_for_correction(AnnualReport.objects.get(organization__slug="xiuzhou-education"), None, "更正合计")
+    reopen_for_correction(AnnualReport.objects.get(organization__slug="xiuzhou-education", year=2021), None, "更正合计")
     with pytest.raises(SystemExit) as e:
         call_command("import_report", str(path))
     assert e.value.code == 1

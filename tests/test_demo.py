@@ -8,12 +8,17 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db.models import BinaryField, DateTimeField, FileField
 
+from disclosure import demo_district as district
+from disclosure.management.commands import load_demo
 from disclosure.models import AnnualReport, Membership, Organization
+from disclosure.oversight import STATES, overview_rows
+from disclosure.workspace.progress import reporting_year
 from tests import conftest
 
 pytestmark = pytest.mark.django_db
 
-demo = conftest.demo  # the fixture lives in conftest; other modules still import it from here
+demo = conftest.demo  # the fixtures live in conftest; other modules still import them from here
+demo_district = conftest.demo_district
 
 SAMPLE = Path(__file__).resolve().parents[1] / "docs" / "samples" / "xiuzhou-hitech-zone-2020.txt"
 
@@ -24,7 +29,7 @@ def export(capsys, slug, year):
     return json.loads(capsys.readouterr().out)
 
 
-def test_load_demo_twice_gives_the_same_data(demo, settings, django_user_model):
+def test_load_demo_twice_gives_the_same_data(demo_district, settings, django_user_model):
     counts = (
         Organization.objects.count(),
         AnnualReport.objects.count(),
@@ -38,7 +43,8 @@ def test_load_demo_twice_gives_the_same_data(demo, settings, django_user_model):
         django_user_model.objects.count(),
         Membership.objects.count(),
     )
-    assert counts[:3] == (4, 2, 3)
+    assert counts[0] == len(load_demo.ORGANIZATIONS) + len(district.AGENCIES) == 31
+    assert counts[2] == 4  # admin, editor, reviewer and the district's editor
 
 
 def test_load_demo_refuses_when_debug_is_off(settings):
@@ -53,7 +59,7 @@ def test_the_demo_password_comes_from_the_environment(settings, monkeypatch, cli
     monkeypatch.setenv("DEMO_PASSWORD", "another-secret-1")
     # about the accounts only: the two PDF renders of the demo's publications are left out
     monkeypatch.setattr("disclosure.management.commands.load_demo.publish_report", lambda *args, **kwargs: None)
-    call_command("load_demo")
+    call_command("load_demo", "--without-district")
     from django.contrib.auth import authenticate
     from django.test import RequestFactory
 
@@ -124,7 +130,55 @@ def comparable(serialized):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_test_that_commits_gets_the_demo_too(demo):
-    assert set(AnnualReport.objects.values_list("organization__slug", "year", "status")) == {
+    assert {
         ("xiuzhou-hitech-zone", 2020, "published"),
         ("xiuzhou-education", 2021, "published"),
-    }
+    } <= set(AnnualReport.objects.values_list("organization__slug", "year", "status"))
+
+
+def district_scope():
+    from disclosure.permissions import OversightScope
+    from disclosure.regions import parents_map, subtree_ids
+
+    root = Organization.objects.get(slug="xiuzhou")
+    parents = parents_map()
+    return OversightScope(frozenset([root.pk]), frozenset(subtree_ids([root.pk], parents)), parents)
+
+
+def test_the_demo_district_has_its_departments_and_towns(demo_district):
+    below = Organization.objects.filter(parent__slug="xiuzhou")
+    towns = [o.name for o in below if o.name.endswith(("镇人民政府", "街道办事处"))]
+    assert len(towns) == 5 and below.count() - len(towns) == 25
+
+
+def test_the_demo_district_has_a_report_in_every_state_in_the_reporting_year(demo_district):
+    rows = overview_rows(district_scope(), reporting_year())
+    states = {row.state for row in rows}
+    assert states == set(STATES)
+    published = [r for r in rows if r.timeliness.published_on]
+    assert any(r.timeliness.days_late > 0 for r in published) and any(r.timeliness.days_late <= 0 for r in published)
+    assert any(r.blocking for r in rows)  # the half-filled draft
+
+
+def test_the_demo_district_has_three_published_years_before(demo_district):
+    year = reporting_year()
+    for past in range(year - 3, year):
+        published = AnnualReport.objects.filter(year=past, status="published", organization__parent__slug="xiuzhou")
+        assert published.count() >= 25, past
+
+
+def test_the_demo_district_raises_each_kind_of_prompt(demo_district):
+    from disclosure.indicators import region_prompts
+
+    kinds = {(p.organization.slug, p.kind) for p in region_prompts(district_scope(), reporting_year())}
+    assert {
+        ("xiuzhou-enforcement", "jump"),
+        ("xiuzhou-statistics", "to_zero"),
+        ("xiuzhou-veterans", "zero_years"),
+    } <= kinds
+
+
+def test_the_district_editor_edits_only_the_reports_the_workflow_moves(demo_district):
+    memberships = Membership.objects.filter(user__username=district.EDITOR)
+    assert sorted(memberships.values_list("organization__slug", flat=True)) == sorted(district.edited_slugs())
+    assert set(memberships.values_list("role", flat=True)) == {Membership.Role.EDITOR}

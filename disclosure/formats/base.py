@@ -186,6 +186,9 @@ class ApplicationTable:
     carried_forward_row: str  # 四、结转下年度继续办理
     # （六）2.申请人逾期未按收费通知要求缴纳费用 (2021 only): fee notices were sent, see the N-fee rule.
     fee_lapsed_row: str = ""
+    # The results whose shares a supervising office follows (予以公开 … 不予处理): top rows of the results,
+    # each the sum of its leaf rows.
+    outcome_rows: tuple = ()
     kind: str = "applications"
     allows_not_applicable = False
 
@@ -214,6 +217,19 @@ class ApplicationTable:
 
     def row(self, code):
         return next(row for row, _ in self.walk_rows() if row.code == code)
+
+    def received_key(self):
+        """一、本年新收 总计: the applications received in the year."""
+        return self.key(self.new_row, self.total_column.code)
+
+    def outcome_keys(self):
+        """[(row, [the 总计 cells of its leaf rows])] of each outcome row, in the official order."""
+        total = self.total_column.code
+        found = []
+        for code in self.outcome_rows:
+            row = self.row(code)
+            found.append((row, [self.key(leaf.code, total) for leaf, _ in row.walk() if leaf.is_leaf]))
+        return found
 
     def key(self, row_code, column_code):
         return CellKey(self.code, row_code, column_code)
@@ -273,6 +289,9 @@ class LitigationTable:
     reconsideration: LitigationBlock
     litigation_label: str  # 行政诉讼, spanning the two litigation blocks
     lawsuits: tuple  # of LitigationBlock
+    # The outcome that counts as the agency being corrected (结果纠正): its share of the block's 总计 is the
+    # 纠错率 the supervising office follows.
+    corrected_column: str = ""
     kind: str = "litigation"
     allows_not_applicable = False
 
@@ -282,6 +301,12 @@ class LitigationTable:
 
     def key(self, block, column):
         return CellKey(self.code, self.row.code, f"{block.code}_{column.code}")
+
+    def total_key(self, block):
+        return self.key(block, block.columns[-1])
+
+    def corrected_key(self, block):
+        return self.key(block, next(c for c in block.columns if c.code == self.corrected_column))
 
     def derivations(self):
         sums = {}

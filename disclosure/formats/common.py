@@ -89,6 +89,7 @@ APPLICANT_COLUMNS = ColumnGroup(
 REFUSED = Row(
     "refused",
     "（三）不予公开",
+    short_label="不予公开",
     children=(
         Row("refused_state_secret", "1.属于国家秘密"),
         Row("refused_prohibited_by_law", "2.其他法律行政法规禁止公开"),
@@ -103,6 +104,7 @@ REFUSED = Row(
 UNABLE = Row(
     "unable",
     "（四）无法提供",
+    short_label="无法提供",
     children=(
         Row("unable_not_held", "1.本机关不掌握相关政府信息"),
         Row("unable_needs_creation", "2.没有现成信息需要另行制作"),
@@ -112,6 +114,7 @@ UNABLE = Row(
 NOT_PROCESSED = Row(
     "not_processed",
     "（五）不予处理",
+    short_label="不予处理",
     children=(
         Row("not_processed_complaints", "1.信访举报投诉类申请"),
         Row("not_processed_repeated", "2.重复申请"),
@@ -129,8 +132,8 @@ def application_table(other_handling, fee_lapsed_row=""):
         "results",
         "三、本年度办理结果",
         children=(
-            Row("granted", "（一）予以公开"),
-            Row("partly_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"),
+            Row("granted", "（一）予以公开", short_label="予以公开"),
+            Row("partly_granted", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", short_label="部分公开"),
             REFUSED,
             UNABLE,
             NOT_PROCESSED,
@@ -155,6 +158,7 @@ def application_table(other_handling, fee_lapsed_row=""):
         results_total_row="results_total",
         carried_forward_row="carried_forward",
         fee_lapsed_row=fee_lapsed_row,
+        outcome_rows=("granted", "partly_granted", REFUSED.code, UNABLE.code, NOT_PROCESSED.code),
     )
 
 
@@ -178,6 +182,7 @@ LITIGATION_TABLE = LitigationTable(
         LitigationBlock("direct_suit", "未经复议直接起诉", OUTCOME_COLUMNS),
         LitigationBlock("suit_after_reconsideration", "复议后起诉", OUTCOME_COLUMNS),
     ),
+    corrected_column="corrected",
 )
 
 COMMON_RULES = (

@@ -34,6 +34,12 @@ urlpatterns = [
     path("oversight/<year:year>/remind/", oversight.remind, name="oversight_remind"),
     path("oversight/<year:year>/totals/", oversight.totals, name="oversight_totals"),
     path("oversight/<year:year>/findings/", oversight.findings, name="oversight_findings"),
+    path("oversight/<year:year>/indicators/", oversight.region_indicators, name="oversight_indicators"),
+    path(
+        "oversight/<year:year>/indicators/<slug:slug>/",
+        oversight.agency_indicators,
+        name="oversight_agency_indicators",
+    ),
     path("oversight/<year:year>/workbook.xlsx", oversight.workbook_xlsx, name="oversight_xlsx"),
     path("oversight/<year:year>/detail.csv", oversight.detail_csv, name="oversight_csv"),
     path("oversight/<year:year>/totals/<slug:table>/<slug:row>/<slug:column>/", oversight.cell, name="oversight_cell"),

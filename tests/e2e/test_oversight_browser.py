@@ -50,7 +50,7 @@ def test_the_reviewer_of_a_district_oversees_its_year(live_server, browser, e2e_
     page.screenshot(path=output_dir / "oversight-totals-1280.png", full_page=True)
     page.get_by_role("link", name="12", exact=True).first.click()
     expect(page.locator(".cell-total")).to_have_text("12")
-    page.get_by_role("link", name="测试区甲局").click()
+    page.get_by_role("link", name="测试区甲局", exact=True).click()
     expect(page).to_have_url(f"{base}/workspace/agency-a/{YEAR}/")
     page.goto(f"{base}/workspace/oversight/{YEAR}/totals/")
     with page.expect_download() as download:
@@ -63,3 +63,51 @@ def test_the_reviewer_of_a_district_oversees_its_year(live_server, browser, e2e_
     page.goto(f"{base}/workspace/oversight/{YEAR}/totals/")
     page.screenshot(path=output_dir / "oversight-totals-390.png", full_page=True)
     assert failed == []
+
+
+def history(people):
+    """Agency A and C published 2019–2021 with varied figures; C's applications jump in 2021 (a prompt)."""
+    from tests.oversight.test_indicators import publish
+
+    people.c = factories.organization("agency-c", parent=people.district, name="测试区丙局")
+    for year, a, c in ((2019, 6, 2), (2020, 9, 3), (YEAR, 12, 14)):
+        publish(people.a, year, received=a, partly=1 if a > 6 else 0, refused=1, recon=(1, 2), suits=(1, 2, 0))
+        publish(people.c, year, received=c, partly=1 if c > 2 else 0)
+
+
+def test_the_indicators_draw_on_the_server_without_breaking_the_csp(
+    live_server, browser, e2e_people, output_dir, monkeypatch
+):
+    from .test_accessibility import DESKTOP, PHONE, axe_violations
+
+    monkeypatch.setattr(publishing, "schedule_render", lambda version_id: None)
+    history(e2e_people)
+    base = live_server.url
+    page = browser.new_page(viewport=DESKTOP, locale="zh-CN")
+    problems = []  # CSP refusals and script errors show in the console; failed requests (but the favicon) too
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" and "404" not in m.text else None)
+    page.on("response", lambda r: problems.append(r.url) if r.status >= 400 and "favicon" not in r.url else None)
+    log_in(page, base, "reviewer_parent")
+    page.goto(f"{base}/workspace/oversight/{YEAR}/")
+    page.get_by_role("link", name="指标与提示").click()
+    expect(page.get_by_role("heading", name=f"{YEAR}年度 辖区指标与提示")).to_be_visible()
+    expect(page.get_by_role("img", name="一、本年新收政府信息公开申请数量，2017—2021年")).to_be_visible()
+    expect(page.locator("table.received-data td[data-year='2021']")).to_have_text("26")
+    expect(page.locator("table.prompts tbody tr")).to_have_count(1)
+    for name, size in (("1280", DESKTOP), ("390", PHONE)):
+        page.set_viewport_size(size)
+        assert axe_violations(page) == [], name
+        page.screenshot(path=output_dir / f"oversight-indicators-{name}.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
+    page.get_by_role("link", name="测试区丙局").click()
+    expect(page.get_by_role("heading", name=f"测试区丙局 · {YEAR}年度指标")).to_be_visible()
+    expect(page.locator("ul.prompts li")).to_contain_text("由上年 3 增至 14")
+    for name, size in (("1280", DESKTOP), ("390", PHONE)):
+        page.set_viewport_size(size)
+        assert axe_violations(page) == [], name
+        page.screenshot(path=output_dir / f"oversight-agency-indicators-{name}.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
+    page.goto(f"{base}/workspace/oversight/{YEAR}/?view=flat")
+    expect(page.locator("table.oversight-table tbody tr")).to_have_count(3)
+    assert axe_violations(page) == []
+    assert problems == []

@@ -1,6 +1,7 @@
 """The year overview of a supervising office: who sees it, what each row says, filters, and its query bound."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -178,9 +179,64 @@ def more_agencies(people, n, start=0):
             publishing.publish_report(report, None, require_approved=False)
 
 
-def test_the_overview_runs_the_same_queries_for_3_and_30_agencies(people, as_user):
+def test_the_overview_runs_the_same_queries_for_10_and_60_agencies(people, as_user):
+    """The first view checks the reports and stores their counts; the next only reads them. Either way the
+    number of queries does not grow with the agencies."""
     client = as_user(people.reviewer_parent)
-    more_agencies(people, 3)
-    few = queries(client, "/workspace/oversight/2021/")
-    more_agencies(people, 27, start=3)
-    assert queries(client, "/workspace/oversight/2021/") == few
+    more_agencies(people, 10)
+    first, again = queries(client, "/workspace/oversight/2021/"), queries(client, "/workspace/oversight/2021/")
+    more_agencies(people, 50, start=10)
+    assert queries(client, "/workspace/oversight/2021/") == first
+    assert queries(client, "/workspace/oversight/2021/") == again < first
+
+
+def test_stored_counts_follow_a_save_and_a_change_of_last_years_report(people, as_user):
+    from disclosure import actions
+    from disclosure.formats import edition_for_year
+
+    client = as_user(people.reviewer_parent)
+    report = factories.complete_report(people.a, 2021)
+    last_year = factories.complete_report(people.a, 2020)
+    assert 'findings-warnings">0<' in client.get("/workspace/oversight/2021/").content.decode()
+    table = edition_for_year(2021).table_of_kind("applications")
+    carried_forward = table.key(table.carried_forward_row, table.applicant_columns[0].code)
+    actions.save_content(last_year, None, cells={carried_forward: Decimal(4)})  # X-carry now warns
+    row = rows_of(client.get("/workspace/oversight/2021/").content.decode())["agency-a"]
+    assert 'findings-warnings">1<' in row
+    first = next(s for s in edition_for_year(2021).entered_cells() if s.key.table == table.code)
+    actions.save_content(report, None, cells={first.key: None})  # a blank: blocking
+    row = rows_of(client.get("/workspace/oversight/2021/").content.decode())["agency-a"]
+    assert ">1</a>" in row.split('findings-blocking">')[1]
+
+
+def test_the_tree_view_indents_by_level_and_the_flat_view_names_the_parent(region, as_user):
+    client = as_user(region.reviewer_parent)
+    tree = rows_of(client.get("/workspace/oversight/2021/").content.decode())
+    assert 'class="depth-1"' in tree["agency-a"] and 'class="depth-0"' in tree["district"]
+    assert "上级：" not in tree["agency-a"]
+    html = client.get("/workspace/oversight/2021/?view=flat&kind=department").content.decode()
+    flat = rows_of(html)
+    assert "depth-" not in flat["agency-a"] and "上级：测试区人民政府" in flat["agency-a"]
+    assert list(flat) == sorted(flat, key=lambda slug: region.district.children.get(slug=slug).name)  # by name
+    assert 'href="?kind=department&amp;view=tree"' in html  # the toggle keeps the filters
+    assert '<input type="hidden" name="view" value="flat">' in html  # and filtering keeps the view
+
+
+def test_a_sort_other_than_the_tree_is_not_indented(region, as_user):
+    html = as_user(region.reviewer_parent).get("/workspace/oversight/2021/?sort=state").content.decode()
+    assert "depth-" not in html.split("<tbody>")[1]
+
+
+def test_a_long_overview_is_shown_page_by_page_keeping_the_filters(region, as_user, monkeypatch):
+    from disclosure.workspace.views import oversight as views
+
+    monkeypatch.setattr(views, "OVERVIEW_PAGE_SIZE", 3)
+    client = as_user(region.reviewer_parent)
+    first = client.get("/workspace/oversight/2021/?sort=name").content.decode()
+    second = client.get("/workspace/oversight/2021/?sort=name&page=2").content.decode()
+    third = client.get("/workspace/oversight/2021/?sort=name&page=3").content.decode()
+    pages = [list(rows_of(html)) for html in (first, second, third)]
+    assert [len(p) for p in pages] == [3, 3, 1]
+    monkeypatch.setattr(views, "OVERVIEW_PAGE_SIZE", 100)
+    assert sum(pages, []) == list(rows_of(client.get("/workspace/oversight/2021/?sort=name").content.decode()))
+    assert "第 1 / 3 页" in first and 'href="?sort=name&amp;page=2"' in first

@@ -193,6 +193,8 @@ OVERSIGHT_PAGES = [
     "/workspace/oversight/2021/findings/",
     "/workspace/oversight/2021/workbook.xlsx",
     "/workspace/oversight/2021/detail.csv",
+    "/workspace/oversight/2021/indicators/",
+    "/workspace/oversight/2021/indicators/agency-a/",
     "/workspace/oversight/2021/totals/{}/{}/{}/".format(*next(edition_for_year(2021).tables[-1].cells()).key),
 ]
 OVERSIGHT_STATUS = {

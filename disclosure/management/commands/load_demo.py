@@ -6,6 +6,11 @@ The reports are JSON documents in ``disclosure/demo/``, loaded through the same 
   as 0 too: its text says no applications were received, and no cases are reported anywhere.
 - 嘉兴市秀洲区教育局 2021 (2021 edition): complete and consistent; 规章 is "/" (a 区 bureau makes none).
 Both are published (version 1) when first loaded, so that the public site has something to show.
+
+Around them, ``disclosure.demo_district`` makes the district believable for its supervising office: about 25
+departments and 5 镇/街道, four published years behind the reporting year, and the reporting year's reports in
+every state, with varied (seeded, so always the same) figures. Those publications are frozen without rendering
+their files (``render_reports`` renders them).
 """
 
 import os
@@ -16,9 +21,11 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from disclosure import demo_district
 from disclosure.documents import import_document, loads
 from disclosure.models import Membership, Organization
 from disclosure.publishing import publish_report
+from disclosure.workspace.progress import reporting_year
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DEFAULT_PASSWORD = "xiuzhou-demo-2026"
@@ -41,12 +48,20 @@ ACCOUNTS = {
 class Command(BaseCommand):
     help = "Load the demo organizations, reports and accounts (idempotent; development only)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--without-district",
+            action="store_true",
+            help="只加载两份演示报告，不生成秀洲区各部门和镇街道的报告（测试用）",
+        )
+
     def handle(self, **options):
         if not settings.DEBUG:
             raise CommandError("load_demo 只能在开发环境（DEBUG=1）中运行，以免演示账号进入正式系统")
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+        district = not options["without_district"]
         with transaction.atomic():
-            self.load_organizations()
+            self.load_organizations(district)
             for name in REPORTS:
                 report, created, changes, _ = import_document(loads((DEMO_DIR / name).read_text(encoding="utf-8")))
                 self.stdout.write(f"{'创建' if created else '已有'}：{report.title}")
@@ -54,11 +69,21 @@ class Command(BaseCommand):
                     # The demo reports stand for published ones: publish them without the workspace review.
                     publish_report(report, None, require_approved=False)
                     self.stdout.write(f"已发布：{report.get_absolute_url()}")
-            self.load_accounts(password)
+            self.load_accounts(password, district)
+            if district:
+                self.load_district()
         shown = "（来自 DEMO_PASSWORD）" if os.environ.get("DEMO_PASSWORD") else DEFAULT_PASSWORD
-        self.stdout.write(f"演示账号：admin、editor、reviewer，密码 {shown}")
+        names = ["admin", *ACCOUNTS, *([demo_district.EDITOR] if district else [])]
+        self.stdout.write(f"演示账号：{'、'.join(names)}，密码 {shown}")
 
-    def load_organizations(self):
+    def load_district(self):
+        User = get_user_model()
+        reviewer, editor = User.objects.get(username="reviewer"), User.objects.get(username=demo_district.EDITOR)
+        written = demo_district.load(reporting_year(), reviewer, editor)
+        if written:
+            self.stdout.write(f"秀洲区演示报告：{written} 份（网页和 PDF 未生成，需要时运行 manage.py render_reports）")
+
+    def load_organizations(self, district=True):
         for slug, name, short_name, kind, parent in ORGANIZATIONS:
             Organization.objects.update_or_create(
                 slug=slug,
@@ -69,12 +94,17 @@ class Command(BaseCommand):
                     "parent": Organization.objects.get(slug=parent) if parent else None,
                 },
             )
+        if district:
+            demo_district.organizations(Organization.objects.get(slug="xiuzhou"))
 
-    def load_accounts(self, password):
+    def load_accounts(self, password, district=True):
         User = get_user_model()
         if not User.objects.filter(username="admin").exists():
             User.objects.create_superuser("admin", "admin@example.org", password)
-        for username, roles in ACCOUNTS.items():
+        accounts = dict(ACCOUNTS)
+        if district:
+            accounts[demo_district.EDITOR] = [(s, Membership.Role.EDITOR) for s in demo_district.edited_slugs()]
+        for username, roles in accounts.items():
             user, created = User.objects.get_or_create(username=username)
             if created:
                 user.set_password(password)

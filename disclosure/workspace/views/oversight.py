@@ -8,13 +8,14 @@ from urllib.parse import quote
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
-from ... import oversight, reminders, sums, workbook
+from ... import charts, indicators, oversight, reminders, sums, workbook
 from ...formats import CellKey, UnknownEdition, edition_for_year
 from ...formats.layout import layout
 from ...formats.values import format_value
@@ -24,6 +25,9 @@ from ...rendering import grid_columns
 from ..progress import reporting_year
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Rows of the overview a page shows: a province's thousands of agencies are read through the filters, the
+# search and the pages (and the workbook), not as one table a browser struggles to draw.
+OVERVIEW_PAGE_SIZE = 100
 
 
 class OverviewFilter(forms.Form):
@@ -39,6 +43,7 @@ class OverviewFilter(forms.Form):
     sort = forms.ChoiceField(
         label="排序", required=False, choices=[(code, label) for code, (label, _) in oversight.SORTS.items()]
     )
+    view = forms.ChoiceField(label="显示方式", required=False, choices=oversight.VIEWS.items())
 
 
 @login_required
@@ -54,11 +59,22 @@ def overview(request, year):
     scope = oversight_scope_or_404(request)
     rows = reminders.mark_rows(oversight.overview_rows(scope, year), year)
     form = OverviewFilter(request.GET or None)
-    chosen = form.cleaned_data if form.is_valid() else {}
-    shown = oversight.filter_rows(rows, **{k: v for k, v in chosen.items() if v not in (None, "")})
+    chosen = {k: v for k, v in (form.cleaned_data if form.is_valid() else {}).items() if v not in (None, "")}
+    view = chosen.pop("view", oversight.TREE)
+    if view == oversight.FLAT:
+        chosen.setdefault("sort", "name")  # a flat list reads best by name
+    shown = oversight.filter_rows(rows, **chosen)
+    page = Paginator(shown, OVERVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "year": year,
-        "rows": shown,
+        "rows": page.object_list,
+        "page": page,
+        "shown": len(shown),
+        "page_query": _query_without(request, "page"),
+        "view": view,
+        "views": oversight.VIEWS,
+        "indented": view == oversight.TREE and chosen.get("sort", "tree") == "tree",
+        "toggle_query": _query_without(request, "view"),
         "total": len(rows),
         "counts": oversight.state_counts(rows),
         "overdue": sum(1 for r in rows if r.timeliness.overdue),
@@ -117,6 +133,14 @@ def _say_outcome(request, outcome):
         messages.error(request, f"向{org.name}发送提醒失败：{reason}。请稍后重试")
     if outcome.outside:
         messages.error(request, f"{outcome.outside} 个所选机关不在您的辖区内（或不存在），已忽略")
+
+
+def _query_without(request, name):
+    """The page's query string less one parameter, ending in "&" when anything is left (for a toggle link)."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    encoded = query.urlencode()
+    return encoded + "&" if encoded else ""
 
 
 def _include_pending(request):
@@ -233,3 +257,54 @@ def detail_csv(request, year):
 
 def _signed(value):
     return ("+" if value > 0 else "") + format_value(value)
+
+
+# ---- indicators and prompts (item 3) ----------------------------------------------------------------------
+
+
+def _charts(found, prefix):
+    """The SVG geometry of an Indicators, and the ids its text alternatives are referred to by."""
+    points = [(str(v.year), v.value, v.printed) for v in found.received]
+    return {
+        "id": prefix,
+        "received": charts.bar_chart(points),
+        "shares": charts.share_bar(found.shares),
+        "received_text": "；".join(f"{v.year}年 {v.printed}" for v in found.received),
+        "shares_text": "；".join(f"{s.label} {s.printed}（{s.percent}）" for s in found.shares),
+    }
+
+
+@login_required
+@require_safe
+def region_indicators(request, year):
+    scope = oversight_scope_or_404(request)
+    _edition_or_404(year)
+    found = indicators.region_indicators(scope, year)
+    context = {
+        "year": year,
+        "ind": found,
+        "charts": _charts(found, "region"),
+        "prompts": indicators.region_prompts(scope, year),
+        "oversees": True,
+    }
+    return render(request, "workspace/oversight/indicators.html", context)
+
+
+@login_required
+@require_safe
+def agency_indicators(request, year, slug):
+    scope = oversight_scope_or_404(request)
+    _edition_or_404(year)
+    organization = scope.within(Organization.objects.filter(slug=slug), "pk").first()
+    if organization is None:
+        raise Http404("没有找到该机关")
+    found = indicators.agency_indicators(organization, year)
+    context = {
+        "year": year,
+        "organization": organization,
+        "ind": found,
+        "charts": _charts(found, "agency"),
+        "prompts": indicators.region_prompts(scope, year, organization=organization),
+        "oversees": True,
+    }
+    return render(request, "workspace/oversight/agency.html", context)
