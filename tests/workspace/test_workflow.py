@@ -155,3 +155,65 @@ def test_a_report_year_runs_from_the_first_edition_to_this_year():
         workflow.check_report_year(workflow.FIRST_YEAR - 1, today)
     with pytest.raises(ActionError, match="^2027年尚未开始，不能填报该年度的报告$"):
         workflow.check_report_year(2027, today)
+
+
+def test_only_reviewers_retry_a_failed_rendering(people, report, monkeypatch):
+    retried = []
+    monkeypatch.setattr(workflow.publishing, "retry_render", lambda r, actor: retried.append((r, actor)) or "queued")
+    for who in ("editor_a", "editor_b"):
+        with pytest.raises(workflow.NotAllowed):
+            workflow.retry_render(report, getattr(people, who))
+    assert retried == []
+    assert workflow.retry_render(report, people.reviewer_a) == "queued"
+    assert retried == [(report, people.reviewer_a)]
+
+
+def test_an_upload_becomes_the_draft_of_its_own_organization_and_year(people):
+    from decimal import Decimal
+
+    from disclosure.formats import edition_for_year
+
+    key = next(iter(edition_for_year(2021).entered_cells())).key
+    other = factories.complete_report(people.b, 2021)  # another organization's report of the year: untouched
+    earlier = factories.complete_report(people.a, 2020)  # the organization's report of another year: untouched
+    with pytest.raises(workflow.NotAllowed, match="^只有本机关的填报人可以导入到草稿$"):
+        workflow.import_into_draft(
+            people.a, 2021, people.editor_b, texts={}, cells={}, declared={}, source_name="x.docx"
+        )
+    report, changes = workflow.import_into_draft(
+        people.a,
+        2021,
+        people.editor_a,
+        texts={"problems": "导入的问题与改进"},
+        cells={key: Decimal(7)},
+        declared={"3.1.total": "12"},
+        source_name="报告.docx",
+    )
+    report.refresh_from_db()
+    assert (report.organization, report.year) == (people.a, 2021) and report.pk not in (other.pk, earlier.pk)
+    assert report.events.filter(action=ReportEvent.Action.CREATE, actor=people.editor_a).exists()
+    assert report.entered_values()[key] == Decimal(7) and report.problems == "导入的问题与改进"
+    assert report.declared_totals == {"3.1.total": "12"}
+    assert report.events.get(action=ReportEvent.Action.IMPORT, actor=people.editor_a).message == "从文件“报告.docx”导入"
+
+
+def test_a_blank_in_the_upload_leaves_what_was_carried_in(people):
+    report = factories.complete_report(people.a, 2021, texts={"problems": "去年的问题"})
+    report.carried_in = ["problems"]
+    report.save(update_fields=["carried_in"])
+    workflow.import_into_draft(
+        people.a,
+        2021,
+        people.editor_a,
+        texts={"problems": "  ", "other_matters": ""},
+        cells={},
+        declared={},
+        source_name="x.docx",
+    )
+    report.refresh_from_db()
+    assert report.problems == "去年的问题" and report.other_matters == ""  # not carried in: the blank is taken
+    workflow.import_into_draft(
+        people.a, 2021, people.editor_a, texts={"problems": "今年的"}, cells={}, declared={}, source_name="y.docx"
+    )
+    report.refresh_from_db()
+    assert report.problems == "今年的"
