@@ -35,13 +35,8 @@ def _add(target, rows, sign=1):
         target[key] = target.get(key, Decimal(0)) + sign * value
 
 
-def _pending(scope, year):
-    return scope.within(AnnualReport.objects.with_publication().filter(year=year, status__in=PENDING))
-
-
-def region_sums(scope, year, include_pending=False):
-    """The subtree's summed tables for the year: published reports, and pending ones when asked."""
-    edition = edition_for_year(year)
+def _published_sums(scope, year):
+    """The subtree's totals of its published figures, per cell key (from ``RegionTotal``)."""
     sums = {}
     published = (
         RegionTotal.objects.filter(organization_id__in=scope.root_ids, year=year)
@@ -50,6 +45,17 @@ def region_sums(scope, year, include_pending=False):
         .order_by()
     )
     _add(sums, published)
+    return sums
+
+
+def _pending(scope, year):
+    return scope.within(AnnualReport.objects.with_publication().filter(year=year, status__in=PENDING))
+
+
+def region_sums(scope, year, include_pending=False):
+    """The subtree's summed tables for the year: published reports, and pending ones when asked."""
+    edition = edition_for_year(year)
+    sums = _published_sums(scope, year)
     if include_pending:
         pending = list(_pending(scope, year).values_list("pk", "organization_id", "ever_published"))
         pending_ids = [pk for pk, _, _ in pending]
@@ -90,14 +96,7 @@ def public_sums(scope, year):
     versions not ready yet (rendering, failed) are taken out again and their report's newest ready version,
     if any, put back. Who has not published is the public listing's to say (``public.listing.year_reports``)."""
     edition = edition_for_year(year)
-    sums = {}
-    published = (
-        RegionTotal.objects.filter(organization_id__in=scope.root_ids, year=year)
-        .values_list("table", "row", "column")
-        .annotate(total=Sum("value"))
-        .order_by()
-    )
-    _add(sums, published)
+    sums = _published_sums(scope, year)
     unready = list(
         scope.within(
             PublishedVersion.objects.filter(report__year=year, number=F("report__version")).exclude(render_state=READY),
