@@ -18,8 +18,9 @@ from django.core.cache.backends.redis import RedisCacheClient
 # come back to a value that pages kept elsewhere were stored under.
 RAISE_AND_ANNOUNCE = """
 if redis.call('EXISTS', KEYS[1]) == 0 then redis.call('SET', KEYS[1], ARGV[2]) end
-local value = redis.call('INCR', KEYS[1])
-redis.call('PUBLISH', ARGV[1], redis.call('GET', KEYS[1]))  -- as text: Lua numbers are doubles
+redis.call('INCR', KEYS[1])
+local value = redis.call('GET', KEYS[1])  -- as text: Lua numbers are doubles, too coarse for the clock's
+redis.call('PUBLISH', ARGV[1], value)
 return value
 """
 
@@ -45,7 +46,7 @@ class RedisCache(DjangoRedisCache):
     def raise_counter(self, key, channel):
         """Raise the integer at ``key`` by one and publish the new value on ``channel``; return it."""
         client = self._cache.get_client(key, write=True)
-        return client.eval(RAISE_AND_ANNOUNCE, 1, self.make_and_validate_key(key), channel, time.time_ns())
+        return int(client.eval(RAISE_AND_ANNOUNCE, 1, self.make_and_validate_key(key), channel, time.time_ns()))
 
     def subscribe(self, channel):
         """A new ``PubSub`` subscribed to ``channel``, its confirmation read (so no message sent after this

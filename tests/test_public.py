@@ -6,6 +6,7 @@ import hashlib
 import io
 import json
 import socket
+import time
 import uuid
 
 import pytest
@@ -413,27 +414,57 @@ def test_a_page_this_process_holds_costs_no_round_trip(client, published, redis_
     assert client.get("/reports/agency/2021/").content == page
 
 
+def announce_elsewhere(redis_cache):
+    """What another server does after a publication commits; returns once the announcement has reached
+    this process's subscription socket (delivery takes a moment even on loopback)."""
+    raised = redis_cache.raise_counter(pagecache.GENERATION_KEY, pagecache._channel())
+    assert pagecache.watch._pubsub.connection.can_read(timeout=5)
+    return raised
+
+
 def test_an_announced_generation_reaches_this_process_at_its_next_request(client, published, redis_cache):
     client.get("/reports/agency/")
     rename("改过名的教育局")
     assert "改过名的教育局" not in client.get("/reports/agency/").content.decode()  # kept
-    pagecache._raise_cached_generation()  # what another server does after a publication commits
+    announce_elsewhere(redis_cache)
+    assert "改过名的教育局" in client.get("/reports/agency/").content.decode()
+
+
+def test_the_process_that_raised_the_generation_knows_before_its_announcement_arrives(
+    client, published, redis_cache, monkeypatch
+):
+    client.get("/reports/agency/")
+    monkeypatch.setattr(pagecache.watch._pubsub, "get_message", lambda timeout: None)  # not arrived yet
+    rename("改过名的教育局")
+    pagecache._raise_cached_generation()
     assert "改过名的教育局" in client.get("/reports/agency/").content.decode()
 
 
 def test_announcements_that_cross_never_lower_the_generation(redis_cache):
     first = pagecache.watch.current()
-    redis_cache.raise_counter(pagecache.GENERATION_KEY, pagecache._channel())
-    raised = redis_cache.get(pagecache.GENERATION_KEY)
+    received = []
+    get_message = pagecache.watch._pubsub.get_message
+
+    def recording(timeout):
+        message = get_message(timeout=timeout)
+        if message is not None:
+            received.append(message["data"])
+        return message
+
+    pagecache.watch._pubsub.get_message = recording
+    raised = announce_elsewhere(redis_cache)
     redis_cache._cache.get_client().publish(pagecache._channel(), first)  # a late, older announcement
-    assert pagecache.watch.current() == raised > first
+    deadline = time.monotonic() + 5
+    while str(first).encode() not in received and time.monotonic() < deadline:
+        assert pagecache.watch.current() == raised > first
+    assert str(first).encode() in received
 
 
 def test_what_was_announced_while_disconnected_is_not_missed(client, published, redis_cache):
     client.get("/reports/agency/")
     pagecache.watch._pubsub.connection.disconnect()  # a dropped connection; redis-py reconnects by itself
     rename("改过名的教育局")
-    pagecache._raise_cached_generation()  # announced while this process wasn't listening
+    redis_cache.raise_counter(pagecache.GENERATION_KEY, pagecache._channel())  # by another server, unheard
     assert "改过名的教育局" in client.get("/reports/agency/").content.decode()
     assert pagecache.watch._pubsub is not None
 
@@ -443,10 +474,11 @@ def test_without_a_subscription_each_request_asks_redis_and_stays_right(client, 
     pagecache.watch._drop()
     pagecache.watch._retry_at = float("inf")  # Redis refuses subscriptions for now
     rename("改过名的教育局")
-    pagecache._raise_cached_generation()
+    redis_cache.raise_counter(pagecache.GENERATION_KEY, pagecache._channel())  # by another server
     assert "改过名的教育局" in client.get("/reports/agency/").content.decode()
 
 
 def test_a_lost_counter_restarts_from_the_clock(redis_cache):
-    redis_cache.raise_counter(pagecache.GENERATION_KEY, pagecache._channel())
+    raised = redis_cache.raise_counter(pagecache.GENERATION_KEY, pagecache._channel())
     assert redis_cache.get(pagecache.GENERATION_KEY) > 10**18  # never back at 1, which old pages may carry
+    assert raised == redis_cache.get(pagecache.GENERATION_KEY)  # to the last digit (Lua numbers are doubles)

@@ -97,7 +97,9 @@ def invalidate():
 
 def _raise_cached_generation():
     if hasattr(cache, "raise_counter"):  # disclosure.cache.RedisCache: raised and announced at once
-        cache.raise_counter(GENERATION_KEY, _channel())
+        # This process knows at once; the others when the announcement reaches their socket (it may
+        # reach this process's own subscription only after the next request has looked).
+        watch.saw(cache.raise_counter(GENERATION_KEY, _channel()))
         return
     try:
         cache.incr(GENERATION_KEY)
@@ -147,6 +149,12 @@ class GenerationWatch:
                 logger.warning("Lost the publication generation subscription", exc_info=True)
                 self._drop()
                 return None
+
+    def saw(self, value):
+        """This process raised the generation to ``value`` itself."""
+        with self._lock:
+            if self._pid == os.getpid() and self._value is not None:
+                self._value = max(self._value, value)
 
     def _subscribe(self):
         if not hasattr(cache, "subscribe") or time.monotonic() < self._retry_at:
