@@ -11,6 +11,7 @@ class DisclosureConfig(AppConfig):
 
         regions.connect_signals()
         _name_third_party_apps_in_chinese()
+        _name_axes_records_in_chinese()
 
 
 # Admin sections whose names their apps give as plain English strings, never translated.
@@ -26,3 +27,20 @@ def _name_third_party_apps_in_chinese():
     for label, name in THIRD_PARTY_APP_NAMES.items():
         if label in apps.app_configs:
             apps.get_app_config(label).verbose_name = name
+
+
+def _name_axes_records_in_chinese():
+    """django-axes names each record with an English f-string ("Access Log for …"), which the admin shows as
+    the title of its page and in its breadcrumbs; no translation can reach it, so the names are replaced."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+    from django.utils import timezone
+
+    def when(moment):
+        return f"{timezone.localtime(moment):%Y-%m-%d %H:%M:%S}" if moment else ""
+
+    AccessLog.__str__ = lambda log: f"{log.username} 的登录记录（{when(log.attempt_time)}）"
+    AccessAttempt.__str__ = lambda attempt: f"{attempt.username} 的登录尝试（{when(attempt.attempt_time)}）"
+    AccessFailureLog.__str__ = lambda failure: (
+        f"{failure.username} 登录失败（{when(failure.attempt_time)}，{failure.ip_address}"
+        f"{'，已锁定' if failure.locked_out else ''}）"
+    )

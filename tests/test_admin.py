@@ -1,9 +1,10 @@
 """The Django admin in Chinese: organizations, accounts with roles, reports with tables and findings."""
 
+import datetime
 import re
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks.base import TaskResultStatus
 
 from disclosure.models import AnnualReport, Organization
@@ -83,6 +84,20 @@ def test_the_admin_names_django_axes_and_its_records_in_chinese(admin_client):
     assert "尝试时间" in logs and "Attempt Time" not in logs
     add_user = admin_client.get("/admin/auth/user/add/").content.decode()
     assert "创建用户后" in add_user and "After you’ve created a user" not in add_user
+
+
+def test_the_admin_names_each_login_record_in_chinese(admin_client):
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    moment = timezone.make_aware(datetime.datetime(2026, 1, 5, 9, 30))
+    log = AccessLog.objects.create(username="clerk", ip_address="10.0.0.1")
+    AccessLog.objects.filter(pk=log.pk).update(attempt_time=moment)  # set on creation otherwise
+    page = admin_client.get(f"/admin/axes/accesslog/{log.pk}/change/").content.decode()
+    assert "clerk 的登录记录（2026-01-05 09:30:00）" in page and "Access Log for" not in page
+    attempt = AccessAttempt.objects.create(username="clerk", failures_since_start=2, ip_address="10.0.0.1")
+    assert str(attempt).startswith("clerk 的登录尝试（")
+    failure = AccessFailureLog.objects.create(username="clerk", ip_address="10.0.0.2", locked_out=True)
+    assert str(failure).startswith("clerk 登录失败（") and str(failure).endswith("，10.0.0.2，已锁定）")
 
 
 def test_the_admin_names_the_render_tasks_and_the_password_warning_in_chinese(admin_client):
