@@ -10,7 +10,7 @@ generator seeded by its agency and year. A few agencies are written to raise the
 Everything goes through the project's own functions (``create_report``, ``save_content``, the workflow and
 ``publish_report``), so the region totals, the history and the findings are what real use would leave.
 Publications are frozen without rendering their files (``render=False``): rendering a hundred PDFs would make
-``load_demo`` take minutes. ``manage.py render_reports`` renders them when the public pages are wanted.
+``load_demo`` take minutes. ``manage.py render_reports --unrendered`` renders them (``make run`` does).
 """
 
 import datetime

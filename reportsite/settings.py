@@ -373,5 +373,8 @@ LOGGING = {
         # WeasyPrint and fontTools are very chatty at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # A task run in the process that queued it (the immediate backend) would log two lines per rendering
+        # (running, successful) among the command's or request's own output; db_worker's logs keep them.
+        "django_tasks": {"level": "INFO" if TASKS_BACKEND == "database" else "WARNING"},
     },
 }

@@ -212,6 +212,19 @@ def test_render_reports_rebuilds_outputs_after_a_template_change(report, monkeyp
     assert json.loads(version.content_json) == version.content and version.published_at <= version.rendered_at
 
 
+def test_render_reports_unrendered_renders_only_versions_never_rendered(report, capsys):
+    rendered = publish_report(report, None)
+    frozen = publish_report(
+        approved(factories.complete_report(factories.organization("other"))), None, render=False
+    )
+    assert (frozen.render_state, frozen.rendered_at) == (PublishedVersion.RenderState.RENDERING, None)
+    call_command("render_reports", "--unrendered")
+    assert "已重新生成 1 个版本" in capsys.readouterr().out
+    frozen.refresh_from_db()
+    assert frozen.render_state == PublishedVersion.RenderState.READY and frozen.pdf
+    assert PublishedVersion.objects.get(pk=rendered.pk).rendered_at == rendered.rendered_at
+
+
 def test_rerendering_deletes_the_files_it_replaces(report, django_capture_on_commit_callbacks):
     version = publish_report(report, None)
     old = default_storage.save(f"reports/agency/2021/v1-{version.pk}-old.pdf", ContentFile(b"%PDF old"))

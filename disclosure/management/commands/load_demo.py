@@ -10,7 +10,7 @@ Both are published (version 1) when first loaded, so that the public site has so
 Around them, ``disclosure.demo_district`` makes the district believable for its supervising office: about 25
 departments and 5 镇/街道, four published years behind the reporting year, and the reporting year's reports in
 every state, with varied (seeded, so always the same) figures. Those publications are frozen without rendering
-their files (``render_reports`` renders them).
+their files (``render_reports --unrendered`` renders them; ``make run`` does).
 """
 
 import os
@@ -81,7 +81,7 @@ class Command(BaseCommand):
         reviewer, editor = User.objects.get(username="reviewer"), User.objects.get(username=demo_district.EDITOR)
         written = demo_district.load(reporting_year(), reviewer, editor)
         if written:
-            self.stdout.write(f"秀洲区演示报告：{written} 份（网页和 PDF 未生成，需要时运行 manage.py render_reports）")
+            self.stdout.write(f"秀洲区演示报告：{written} 份（网页、PDF 和 Word 文件未生成：manage.py render_reports --unrendered 生成，make run 会自动运行）")
 
     def load_organizations(self, district=True):
         for slug, name, short_name, kind, parent in ORGANIZATIONS:

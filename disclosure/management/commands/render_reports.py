@@ -20,8 +20,11 @@ class Command(BaseCommand):
         parser.add_argument("--org", help="only this organization (slug)")
         parser.add_argument("--year", type=int, help="only this year")
         parser.add_argument("--failed", action="store_true", help="only versions whose rendering failed")
+        parser.add_argument(
+            "--unrendered", action="store_true", help="only versions not rendered yet (e.g. the demo district's)"
+        )
 
-    def handle(self, org=None, year=None, failed=False, **options):
+    def handle(self, org=None, year=None, failed=False, unrendered=False, **options):
         versions = PublishedVersion.objects.order_by("id")
         if org:
             versions = versions.filter(report__organization__slug=org)
@@ -29,6 +32,8 @@ class Command(BaseCommand):
             versions = versions.filter(report__year=year)
         if failed:
             versions = versions.filter(render_state=PublishedVersion.RenderState.FAILED)
+        if unrendered:
+            versions = versions.filter(render_state=PublishedVersion.RenderState.RENDERING)
         ids = list(versions.values_list("id", flat=True))
         results = [render_version.enqueue(pk) for pk in ids]
         if not renders_in_process():
