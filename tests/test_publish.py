@@ -214,9 +214,7 @@ def test_render_reports_rebuilds_outputs_after_a_template_change(report, monkeyp
 
 def test_render_reports_unrendered_renders_only_versions_never_rendered(report, capsys):
     rendered = publish_report(report, None)
-    frozen = publish_report(
-        approved(factories.complete_report(factories.organization("other"))), None, render=False
-    )
+    frozen = publish_report(approved(factories.complete_report(factories.organization("other"))), None, render=False)
     assert (frozen.render_state, frozen.rendered_at) == (PublishedVersion.RenderState.RENDERING, None)
     call_command("render_reports", "--unrendered")
     assert "已重新生成 1 个版本" in capsys.readouterr().out

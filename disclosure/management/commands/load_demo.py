@@ -81,7 +81,10 @@ class Command(BaseCommand):
         reviewer, editor = User.objects.get(username="reviewer"), User.objects.get(username=demo_district.EDITOR)
         written = demo_district.load(reporting_year(), reviewer, editor)
         if written:
-            self.stdout.write(f"秀洲区演示报告：{written} 份（网页、PDF 和 Word 文件未生成：manage.py render_reports --unrendered 生成，make run 会自动运行）")
+            self.stdout.write(
+                f"秀洲区演示报告：{written} 份（网页、PDF 和 Word 文件尚未生成：运行 "
+                "manage.py render_reports --unrendered；make run 会自动运行）"
+            )
 
     def load_organizations(self, district=True):
         for slug, name, short_name, kind, parent in ORGANIZATIONS:
