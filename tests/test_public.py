@@ -375,7 +375,7 @@ def test_query_counts(client, published, django_assert_num_queries):
 # Redis at 127.0.0.1:6379 (a key prefix of its own), skipped with the reason when there is none;
 # tests/test_several_servers.py runs the same through two gunicorns.
 
-REDIS = "redis://127.0.0.1:6379/9"
+REDIS = "redis://127.0.0.1:6379/7"  # tests/test_several_servers.py flushes one of 8-15
 
 
 def redis_runs():
@@ -396,7 +396,10 @@ def redis_cache(settings):
     pagecache.watch = pagecache.GenerationWatch()  # a new process, as far as the cache knows
     yield caches["default"]
     pagecache.watch._drop()
-    caches["default"].clear()
+    # Only this test's keys: clear() would flush the whole Redis database under a test of another xdist worker.
+    client = caches["default"]._cache.get_client(write=True)
+    for key in client.scan_iter(match=f"{settings.CACHES['default']['KEY_PREFIX']}:*"):
+        client.delete(key)
 
 
 def redis_refused(*args, **kwargs):
