@@ -5,7 +5,8 @@ The reports are JSON documents in ``disclosure/demo/``, loaded through the same 
   published. Its "无" cells are entered as 0 (the agency's word for "none"), and its blank tables 三 and 四
   as 0 too: its text says no applications were received, and no cases are reported anywhere.
 - 嘉兴市秀洲区教育局 2021 (2021 edition): complete and consistent; 规章 is "/" (a 区 bureau makes none).
-Both are published (version 1) when first loaded, so that the public site has something to show.
+Both are published (version 1) when first loaded, so that the public site has something to show, dated as a
+department publishes its report (before 1月31日 of the next year) rather than on the day the demo was loaded.
 
 Around them, ``disclosure.demo_district`` makes the district believable for its supervising office: about 25
 departments and 5 镇/街道, four published years behind the reporting year, and the reporting year's reports in
@@ -13,6 +14,7 @@ every state, with varied (seeded, so always the same) figures. Those publication
 their files (``render_reports --unrendered`` renders them; ``make run`` does).
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from disclosure import demo_district
 from disclosure.documents import import_document, loads
@@ -38,6 +41,8 @@ ORGANIZATIONS = [
     ("xiuzhou-finance", "嘉兴市秀洲区财政局", "秀洲区财政局", Organization.Kind.DEPARTMENT, "xiuzhou"),
 ]
 REPORTS = ["xiuzhou-hitech-zone-2020.json", "xiuzhou-education-2021.json"]
+# When each was published: the real 2020 report's own date is not known; both stand for on-time ones.
+PUBLISHED_ON = {REPORTS[0]: datetime.date(2021, 1, 29), REPORTS[1]: datetime.date(2022, 1, 28)}
 # username -> [(organization slug, role)]; the reviewer of the 区政府 reviews the agencies under it too.
 ACCOUNTS = {
     "editor": [("xiuzhou-hitech-zone", Membership.Role.EDITOR), ("xiuzhou-education", Membership.Role.EDITOR)],
@@ -67,7 +72,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{'创建' if created else '已有'}：{report.title}")
                 if not report.versions.exists():
                     # The demo reports stand for published ones: publish them without the workspace review.
-                    publish_report(report, None, require_approved=False)
+                    when = timezone.make_aware(datetime.datetime.combine(PUBLISHED_ON[name], datetime.time(10)))
+                    publish_report(report, None, require_approved=False, published_at=when)
                     self.stdout.write(f"已发布：{report.get_absolute_url()}")
             self.load_accounts(password, district)
             if district:
