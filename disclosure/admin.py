@@ -232,12 +232,12 @@ class AnnualReportAdmin(admin.ModelAdmin):
         if report.pk is None:
             return "—"
         values = {key: format_value(v) for key, v in report.values().items()}
-        return mark_safe(  # noqa: S308 — rendered by the template engine, which escapes every label and value
-            "".join(
-                render_to_string("report/grid.html", {"grid": layout(table, fill=lambda spec: values[spec.key])})
-                for table in report.format.tables
-            )
+        grids = "".join(
+            render_to_string("report/grid.html", {"grid": layout(table, fill=lambda spec: values[spec.key])})
+            for table in report.format.tables
         )
+        # The admin's form rows hide what overflows them: the wide tables scroll in a box of their own.
+        return mark_safe(f'<div class="admin-report-tables" tabindex="0">{grids}</div>')  # noqa: S308 — escaped by the templates
 
     @admin.display(description="勾稽关系检查")
     def findings(self, report):
