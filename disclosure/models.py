@@ -176,6 +176,23 @@ class AnnualReport(models.Model):
     def get_absolute_url(self):
         return reverse("public:report", args=[self.organization.slug, self.year])
 
+    @property
+    def shown_status(self):
+        """(code, label) of the status as the workspace shows it: a draft sent back is 已退回, a published report
+        reopened for a correction 更正中 until it is submitted again — the names of the supervising office's
+        overview (``oversight.STATES``), so that one report is called the same everywhere."""
+        from .oversight import CORRECTING, RETURNED, STATES
+
+        if self.status == self.Status.DRAFT:
+            if self.return_reason:
+                return RETURNED, STATES[RETURNED]
+            ever_published = getattr(self, "ever_published", None)  # annotated by with_publication()
+            if ever_published is None:
+                ever_published = self.versions.exists()
+            if ever_published:
+                return CORRECTING, STATES[CORRECTING]
+        return self.status, self.get_status_display()
+
     def clean(self):
         if self.year is not None:
             try:

@@ -412,3 +412,20 @@ def test_the_admins_history_speaks_chinese_too(people, as_user):
     history = page.split("操作记录")[-1]
     assert "待审核 → 已审核" in history and "已发布 → 草稿" in history
     assert not re.search(r"\b(draft|submitted|approved|published)\b", history)
+
+
+def status_badges(response):
+    return re.findall(r'<span class="badge status-(\w+)">([^<]+)</span>', html(response))
+
+
+def test_a_returned_draft_and_a_correction_are_named_as_on_the_overview(people, as_user):
+    report = workflow.return_report(submitted(people), people.reviewer_a, "表三数字有误")
+    client = as_user(people.editor_a)
+    assert status_badges(client.get(R)) == [("returned", "已退回")]
+    assert ("returned", "已退回") in status_badges(client.get("/workspace/"))
+    workflow.submit_report(report, people.editor_a)
+    workflow.approve_report(report, people.reviewer_a)
+    publish(report)
+    publishing.reopen_for_correction(report, people.reviewer_a, "更正表三数字")
+    assert status_badges(client.get(R)) == [("correcting", "更正中")]
+    assert ("correcting", "更正中") in status_badges(client.get("/workspace/"))
