@@ -66,7 +66,7 @@ def test_it_imports_a_published_report_after_review_and_carries_it_into_the_next
     # Next year's report, started from the dashboard, carries in the imported report's figures.
     page.goto(base + "/workspace/")
     page.get_by_role("button", name=f"开始填报{year + 1}年度报告").click()
-    expect(page.get_by_text("能从上年报告带入的数据已带入")).to_be_visible()
+    expect(page.get_by_text(f"能从{year}年度报告带入的数据已带入")).to_be_visible()
     part = carried_in_key(year + 1).table
     page.goto(f"{base}/workspace/agency-a/{year + 1}/part/{_part_code(year + 1, part)}/")
     expect(page.locator(f'input[name="{carried_in_key(year + 1)}"]')).to_have_value("7")

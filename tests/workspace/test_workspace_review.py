@@ -429,3 +429,19 @@ def test_a_returned_draft_and_a_correction_are_named_as_on_the_overview(people, 
     publishing.reopen_for_correction(report, people.reviewer_a, "更正表三数字")
     assert status_badges(client.get(R)) == [("correcting", "更正中")]
     assert ("correcting", "更正中") in status_badges(client.get("/workspace/"))
+
+
+def started_message(client, year):
+    response = client.post(f"/workspace/agency-a/{year}/start/", follow=True)
+    return [str(m) for m in response.context["messages"]]
+
+
+def test_starting_a_year_says_where_its_carried_figures_come_from(people, as_user):
+    client = as_user(people.editor_a)
+    assert started_message(client, 2021) == ["已开始填报2021年度报告；没有2020年度报告，没有可带入的数据"]
+    assert started_message(client, 2022) == [
+        "已开始填报2022年度报告；能带入的数据已从2021年度报告带入，但该报告尚未发布（草稿），请务必核对"
+    ]
+    report = factories.complete_report(people.a, 2023)
+    publish(report)
+    assert started_message(client, 2024) == ["已开始填报2024年度报告；能从2023年度报告带入的数据已带入"]

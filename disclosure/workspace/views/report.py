@@ -12,7 +12,7 @@ from ...actions import ActionError
 from ...checks import check_report
 from ...documents import export_document
 from ...formats import UnknownEdition
-from ...models import OriginalDocument
+from ...models import AnnualReport, OriginalDocument
 from ...permissions import get_organization_or_404, get_report_or_404
 from .. import history as history_labels
 from ..forms import CorrectionForm, ExplanationForm, ReturnForm
@@ -71,7 +71,7 @@ def publication_state(report):
 def start(request, slug, year):
     organization, _ = get_organization_or_404(request, slug)
     try:
-        workflow.start_report(organization, year, request.user)
+        report = workflow.start_report(organization, year, request.user)
     except workflow.NotAllowed:
         raise PermissionDenied from None
     except workflow.ReportExists as error:
@@ -81,8 +81,18 @@ def start(request, slug, year):
     except (ActionError, UnknownEdition) as error:
         messages.error(request, str(error))
         return redirect("workspace:dashboard")
-    messages.success(request, f"已开始填报{year}年度报告；能从上年报告带入的数据已带入")
+    messages.success(request, f"已开始填报{year}年度报告；{_carried_note(report)}")
     return redirect("workspace:report", slug, year)
+
+
+def _carried_note(report):
+    previous = report.previous()
+    if previous is None:
+        return f"没有{report.year - 1}年度报告，没有可带入的数据"
+    if previous.status != AnnualReport.Status.PUBLISHED:
+        state = previous.shown_status[1]
+        return f"能带入的数据已从{previous.year}年度报告带入，但该报告尚未发布（{state}），请务必核对"
+    return f"能从{previous.year}年度报告带入的数据已带入"
 
 
 @login_required
