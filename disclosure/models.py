@@ -278,6 +278,7 @@ class ReportEvent(models.Model):
         SAVE = "save", "保存"
         IMPORT = "import", "导入"
         SUBMIT = "submit", "提交审核"
+        WITHDRAW = "withdraw", "撤回"
         RETURN = "return", "退回"
         APPROVE = "approve", "审核通过"
         PUBLISH = "publish", "发布"

@@ -1,6 +1,6 @@
 """The report's workflow: who may move it from which state to which, and the edits done in the workspace.
 
-草稿 draft → 待审核 submitted → (退回 → draft) → 已审核 approved → 已发布 published.
+草稿 draft → 待审核 submitted → (退回 or 撤回 → draft) → 已审核 approved → 已发布 published.
 
 Each function checks the actor's role and the report's state, runs in a transaction with the report row
 locked, and records a ReportEvent with the from/to status. Views, the admin and commands call these.
@@ -29,6 +29,8 @@ class NotAllowed(ActionError):
 # action -> (states it may start from, the state it leads to, who may do it)
 TRANSITIONS = {
     "submit": ((Status.DRAFT,), Status.SUBMITTED, "edit"),
+    # The editor takes a submitted report back (a mistake seen after submitting) until it is approved.
+    "withdraw": ((Status.SUBMITTED,), Status.DRAFT, "edit"),
     "return": ((Status.SUBMITTED, Status.APPROVED), Status.DRAFT, "review"),
     "approve": ((Status.SUBMITTED,), Status.APPROVED, "review"),
     "publish": ((Status.APPROVED,), Status.PUBLISHED, "review"),
@@ -37,7 +39,14 @@ TRANSITIONS = {
 }
 
 ROLE_NAMES = {"edit": "填报人", "review": "审核人"}
-ACTION_NAMES = {"submit": "提交审核", "return": "退回", "approve": "审核通过", "publish": "发布", "correct": "更正"}
+ACTION_NAMES = {
+    "submit": "提交审核",
+    "withdraw": "撤回",
+    "return": "退回",
+    "approve": "审核通过",
+    "publish": "发布",
+    "correct": "更正",
+}
 
 
 def allowed_actions(report, access):
@@ -92,6 +101,13 @@ def submit_report(report, actor):
             raise ActionError("报告还不能提交：" + "；".join(problems[:3]) + ("等" if len(problems) > 3 else ""))
         report.return_reason = ""
         _move(report, actor, "submit", ReportEvent.Action.SUBMIT, fields=["return_reason"])
+        return report
+
+
+def withdraw_report(report, actor):
+    with transaction.atomic():
+        report, _ = _lock(report, actor, "withdraw")
+        _move(report, actor, "withdraw", ReportEvent.Action.WITHDRAW)
         return report
 
 

@@ -55,6 +55,7 @@ urlpatterns = [
     path(REPORT + "findings/", report.findings, name="findings"),
     path(REPORT + "history/", report.history, name="history"),
     path(REPORT + "submit/", report.submit, name="submit"),
+    path(REPORT + "withdraw/", report.withdraw, name="withdraw"),
     path(REPORT + "return/", report.return_, name="return"),
     path(REPORT + "review/", review.review_page, name="review_report"),
     path(REPORT + "approve/", review.approve, name="approve"),

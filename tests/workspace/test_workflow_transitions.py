@@ -49,6 +49,7 @@ def moves(report):
 # action -> (the function with its extra argument, the state it starts from, the state it leads to)
 ACTIONS = {
     "submit": (lambda r, u: workflow.submit_report(r, u), Status.DRAFT, Status.SUBMITTED),
+    "withdraw": (lambda r, u: workflow.withdraw_report(r, u), Status.SUBMITTED, Status.DRAFT),
     "return": (lambda r, u: workflow.return_report(r, u, " 请补充。 "), Status.SUBMITTED, Status.DRAFT),
     "approve": (lambda r, u: workflow.approve_report(r, u), Status.SUBMITTED, Status.APPROVED),
     "publish": (lambda r, u: workflow.publish(r, u), Status.APPROVED, Status.PUBLISHED),
@@ -57,18 +58,20 @@ ACTIONS = {
 # The event each action records, and its message.
 EVENTS = {
     "submit": ("submit", ""),
+    "withdraw": ("withdraw", ""),
     "return": ("return", "请补充。"),
     "approve": ("approve", ""),
     "publish": ("publish", "第1版"),
     "correct": ("reopen", "更正错字。"),
 }
-DOERS = [("submit", "editor_a"), ("correct", "editor_a")] + [
+DOERS = [("submit", "editor_a"), ("withdraw", "editor_a"), ("correct", "editor_a")] + [
     (action, who) for action in ("return", "approve", "publish") for who in REVIEWERS
 ]
 REFUSED_ROLES = [
     (action, who, message)
     for action, others, message in [
         ("submit", NOT_EDITORS, ONLY_EDITORS),
+        ("withdraw", NOT_EDITORS, ONLY_EDITORS),
         ("correct", NOT_EDITORS, ONLY_EDITORS),
         ("return", NOT_REVIEWERS, ONLY_REVIEWERS),
         ("approve", NOT_REVIEWERS, ONLY_REVIEWERS),
@@ -81,6 +84,9 @@ STATE_MESSAGES = {
     ("submit", Status.SUBMITTED): "报告当前状态为“待审核”，不能提交审核",
     ("submit", Status.APPROVED): "报告当前状态为“已审核”，不能提交审核",
     ("submit", Status.PUBLISHED): "报告当前状态为“已发布”，不能提交审核",
+    ("withdraw", Status.DRAFT): "报告当前状态为“草稿”，不能撤回",
+    ("withdraw", Status.APPROVED): "报告当前状态为“已审核”，不能撤回",
+    ("withdraw", Status.PUBLISHED): "报告当前状态为“已发布”，不能撤回",
     ("return", Status.DRAFT): "报告当前状态为“草稿”，不能退回",
     ("return", Status.PUBLISHED): "报告当前状态为“已发布”，不能退回",
     ("approve", Status.DRAFT): "报告当前状态为“草稿”，不能审核通过",
@@ -122,7 +128,7 @@ def test_it_refuses_the_action_to_anyone_without_the_role(people, report, action
 def test_it_refuses_the_action_from_a_wrong_state(people, report, action, status):
     do = ACTIONS[action][0]
     report = in_state(report, status)
-    who = "editor_a" if action in ("submit", "correct") else "reviewer_a"
+    who = "editor_a" if action in ("submit", "withdraw", "correct") else "reviewer_a"
     with pytest.raises(ActionError) as refused:
         do(report, getattr(people, who))
     assert not isinstance(refused.value, workflow.NotAllowed)
@@ -185,14 +191,14 @@ EDITOR, REVIEWER, BOTH, NOBODY = Access(can_edit=True), Access(can_review=True),
     [
         (Status.DRAFT, EDITOR, ["submit"]),
         (Status.DRAFT, REVIEWER, []),
-        (Status.SUBMITTED, EDITOR, []),
+        (Status.SUBMITTED, EDITOR, ["withdraw"]),
         (Status.SUBMITTED, REVIEWER, ["return", "approve"]),
         (Status.APPROVED, EDITOR, []),
         (Status.APPROVED, REVIEWER, ["return", "publish"]),
         (Status.PUBLISHED, EDITOR, ["correct"]),
         (Status.PUBLISHED, REVIEWER, []),
         (Status.PUBLISHED, BOTH, ["correct"]),
-        (Status.SUBMITTED, BOTH, ["return", "approve"]),
+        (Status.SUBMITTED, BOTH, ["withdraw", "return", "approve"]),
         (Status.DRAFT, NOBODY, []),
         (Status.SUBMITTED, NOBODY, []),
     ],

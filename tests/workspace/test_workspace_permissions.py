@@ -100,6 +100,7 @@ EDIT = {"anonymous": 302, "editor_a": 302, "editor_b": 404, "reviewer_a": 403, "
 REVIEW = {"anonymous": 302, "editor_a": 403, "editor_b": 404, "reviewer_a": 302, "reviewer_parent": 302, "admin": 302}
 ACTIONS = [
     ("submit/", draft, EDIT, {}, "submitted"),
+    ("withdraw/", submitted, EDIT, {}, "draft"),
     ("return/", submitted, REVIEW, {"reason": "请核对表三"}, "draft"),
     ("approve/", submitted, REVIEW, {"confirm": "yes"}, "approved"),
     ("publish/", approved, REVIEW, {"confirm": "publish", "version": "1"}, "published"),
@@ -163,7 +164,7 @@ def test_it_shows_the_publication_confirmation_only_to_reviewers(people, as_user
     assert report.status == "approved" and not report.versions.exists()
 
 
-@pytest.mark.parametrize("url", ["submit/", "return/", "approve/", "correct/"])
+@pytest.mark.parametrize("url", ["submit/", "withdraw/", "return/", "approve/", "correct/"])
 def test_it_refuses_get_on_state_changes(people, as_user, url):
     draft(people)
     assert as_user(people.reviewer_a).get(R + url).status_code == 405

@@ -192,6 +192,13 @@ def submit(request, slug, year):
 
 @login_required
 @require_POST
+def withdraw(request, slug, year):
+    done = "已撤回：报告回到草稿，可以继续修改，改好后再提交审核"
+    return _transition(request, slug, year, lambda r: workflow.withdraw_report(r, request.user), done)
+
+
+@login_required
+@require_POST
 def return_(request, slug, year):
     form = ReturnForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
