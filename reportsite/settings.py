@@ -131,6 +131,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "disclosure.context_processors.site_footer",
+                "disclosure.context_processors.workspace_menu",
             ],
         },
     },

@@ -445,3 +445,10 @@ def test_starting_a_year_says_where_its_carried_figures_come_from(people, as_use
     report = factories.complete_report(people.a, 2023)
     publish(report)
     assert started_message(client, 2024) == ["已开始填报2024年度报告；能从2023年度报告带入的数据已带入"]
+
+
+@pytest.mark.parametrize("url", ["/workspace/", "/workspace/review/", R, R + "history/"])
+def test_the_menu_offers_the_region_pages_to_a_supervising_office_on_every_page(people, as_user, url):
+    submitted(people)
+    assert "辖区汇总" in html(as_user(people.reviewer_parent).get(url))
+    assert "辖区汇总" not in html(as_user(people.editor_a).get(url))
