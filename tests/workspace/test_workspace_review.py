@@ -452,3 +452,23 @@ def test_the_menu_offers_the_region_pages_to_a_supervising_office_on_every_page(
     submitted(people)
     assert "辖区汇总" in html(as_user(people.reviewer_parent).get(url))
     assert "辖区汇总" not in html(as_user(people.editor_a).get(url))
+
+
+def test_a_refused_return_reason_comes_back_in_its_box_on_the_review_page(people, as_user):
+    submitted(people)
+    client = as_user(people.reviewer_a)
+    response = client.post(R + "return/", {"reason": "因" * 2001, "from": "review"})
+    assert response.url == R + "review/#decision"
+    page = html(client.get(response.url))
+    assert "退回原因太长：最多 2000 字，现为 2001 字" in page and "因" * 2001 in page
+    assert "因" * 2001 not in html(client.get(R + "review/"))  # shown once
+
+
+def test_a_refused_correction_note_comes_back_in_its_box(people, as_user):
+    report = factories.complete_report(people.a, 2021)
+    publish(report)
+    client = as_user(people.editor_a)
+    response = client.post(R + "correct/", {"note": "改" * 2001}, follow=True)
+    assert "更正说明太长" in html(response) and "改" * 2001 in html(response)
+    report.refresh_from_db()
+    assert report.status == "published"

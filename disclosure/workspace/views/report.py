@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from ... import rendering, workflow
@@ -47,8 +48,8 @@ def overview(request, slug, year):
     context = report_context(report, access, findings)
     context["items"] = explained_findings(report, findings)
     context["problems"] = workflow.submission_problems(report, findings) if "submit" in context["transitions"] else []
-    context["return_form"] = ReturnForm()
-    context["correction_form"] = CorrectionForm()
+    context["return_form"] = ReturnForm(initial={"reason": kept_text(request, "reason")})
+    context["correction_form"] = CorrectionForm(initial={"note": kept_text(request, "note")})
     context["publication"] = publication_state(report)
     context["own_work"] = "approve" in context["transitions"] and workflow.is_own_work(report, request.user)
     return render(request, "workspace/report.html", context)
@@ -197,12 +198,50 @@ def withdraw(request, slug, year):
     return _transition(request, slug, year, lambda r: workflow.withdraw_report(r, request.user), done)
 
 
+# A refused reason or note comes back in its box on the page the redirect shows: nothing typed is lost.
+KEPT_TEXT = "workspace_kept_text"
+KEPT_TEXT_LIMIT = 20_000  # beyond every text limit of the workspace: kept whole, and the session stays small
+
+
+def keep_text(request, field, text):
+    request.session[KEPT_TEXT] = {field: (text or "")[:KEPT_TEXT_LIMIT]}
+
+
+def kept_text(request, field):
+    """The text refused a moment ago for ``field`` (once), or ""."""
+    kept = request.session.get(KEPT_TEXT)
+    if not kept or field not in kept:
+        return ""
+    del request.session[KEPT_TEXT]
+    return kept[field]
+
+
+def _transition_keeping(request, slug, year, field, do, done, back_to=None):
+    """A transition that takes a text: when refused, the text is kept for the page shown next (``back_to``:
+    that page's URL, e.g. the review page the form was on; the report page otherwise)."""
+    report, _ = get_report_or_404(request, slug, year)
+    text = request.POST.get(field, "")
+    if _act(request, lambda: do(report, text), done):
+        return redirect("workspace:report", slug, year)
+    keep_text(request, field, text)
+    return redirect(back_to or reverse("workspace:report", args=(slug, year)))
+
+
 @login_required
 @require_POST
 def return_(request, slug, year):
-    form = ReturnForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _transition(request, slug, year, lambda r: workflow.return_report(r, request.user, reason), "已退回填报人")
+    back_to = None
+    if request.POST.get("from") == "review":
+        back_to = reverse("workspace:review_report", args=(slug, year)) + "#decision"
+    return _transition_keeping(
+        request,
+        slug,
+        year,
+        "reason",
+        lambda report, reason: workflow.return_report(report, request.user, reason),
+        "已退回填报人",
+        back_to,
+    )
 
 
 def _published_message(version):
@@ -225,7 +264,7 @@ def retry_render(request, slug, year):
 @login_required
 @require_POST
 def correct(request, slug, year):
-    form = CorrectionForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
     done = "已重新打开报告进行更正；公众仍看到当前版本，直到更正后的版本发布"
-    return _transition(request, slug, year, lambda r: workflow.correct_report(r, request.user, note), done)
+    return _transition_keeping(
+        request, slug, year, "note", lambda report, note: workflow.correct_report(report, request.user, note), done
+    )

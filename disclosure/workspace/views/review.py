@@ -20,7 +20,7 @@ from ...documents import export_document
 from ...models import ReportEvent
 from ...permissions import get_report_or_404
 from ..forms import ReturnForm
-from .report import _act, _published_message, explained_findings, publication_state, report_context
+from .report import _act, _published_message, explained_findings, kept_text, publication_state, report_context
 
 PUBLISH_CONFIRMATION = "publish"
 
@@ -40,7 +40,7 @@ def review_page(request, slug, year):
         approval=last_approval(report),
         own_work=access.can_review and workflow.is_own_work(report, request.user),
         publication=publication_state(report),
-        return_form=ReturnForm(),
+        return_form=ReturnForm(initial={"reason": kept_text(request, "reason")}),
     )
     return render(request, "workspace/review.html", context)
 
