@@ -220,3 +220,11 @@ def test_the_computed_sum_is_taken_only_in_a_draft(people):
     AnnualReport.objects.filter(pk=report.pk).update(status=AnnualReport.Status.SUBMITTED)
     with pytest.raises(workflow.ActionError, match="只有草稿可以修改"):
         workflow.accept_computed_total(report, people.editor_a, "litigation.cases.reconsideration_total")
+
+
+def test_a_refused_explanation_comes_back_in_its_box(people, as_user):
+    carry_over_report(people, 1)
+    client = as_user(people.editor_a)
+    response = client.post(R + "findings/", {"finding": CARRY, "text": "说" * 2001}, follow=True)
+    assert "说明太长" in html(response) and "说" * 2001 in html(response)
+    assert "说" * 2001 not in html(client.get(R + "findings/"))  # shown once

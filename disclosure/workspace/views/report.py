@@ -117,10 +117,13 @@ def findings(request, slug, year):
         if "accept_total" in request.POST:
             cell = request.POST["accept_total"][:100]
             _act(request, lambda: workflow.accept_computed_total(report, request.user, cell), "已采用计算的合计")
-        else:
-            _explain(request, report, found, ExplanationForm(request.POST))
+        elif not _explain(request, report, found, ExplanationForm(request.POST)):
+            keep_text(
+                request, "explanation", f"{request.POST.get('finding', '')[:200]}\n{request.POST.get('text', '')}"
+            )
         return redirect("workspace:findings", slug, year)
     context = report_context(report, access, found)
+    context["kept_explanation"] = kept_text(request, "explanation").partition("\n")[::2]  # (finding key, text)
     context["items"] = [(*item, declared_total_of(report, item[0])) for item in explained_findings(report, found)]
     return render(request, "workspace/findings.html", context)
 
@@ -144,14 +147,16 @@ def declared_total_of(report, finding):
 
 def _explain(request, report, findings, form):
     """Save an explanation for the finding the page showed, if it still says the same (the page sends the
-    fingerprint of the finding it showed; a client that sends none explains the finding as it is now)."""
+    fingerprint of the finding it showed; a client that sends none explains the finding as it is now).
+    Returns whether it was saved."""
     finding = next((f for f in findings if form.is_valid() and f.key == form.cleaned_data["finding"]), None)
     if finding is None:
         messages.error(request, "说明未保存：该警告已不存在（数据可能已修改）")
-    elif form.cleaned_data["fingerprint"] not in ("", finding.fingerprint):
+        return False
+    if form.cleaned_data["fingerprint"] not in ("", finding.fingerprint):
         messages.error(request, f"说明未保存：该警告的内容已变化，现为“{finding.message}”，请核对后重新说明")
-    else:
-        _act(request, lambda: workflow.explain_warning(report, request.user, finding, form.cleaned_data["text"]))
+        return False
+    return _act(request, lambda: workflow.explain_warning(report, request.user, finding, form.cleaned_data["text"]))
 
 
 @login_required
