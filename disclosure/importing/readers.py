@@ -17,6 +17,9 @@ from pathlib import Path
 MAX_FILE_SIZE = 20 * 1024 * 1024  # far beyond any real report (they run to a few hundred KB)
 
 SCANNED = "扫描件，无法识别文字"
+# What the user can act on, not the parser's exception (its class name means nothing to them).
+BROKEN_DOCX = "不是有效的 Word（.docx）文件：文件已损坏或不是 Word 文档，请用 Word 或 WPS 打开后重新保存为 .docx 再导入"
+BROKEN_PDF = "不是有效的 PDF 文件：文件已损坏或不是 PDF，请重新下载或导出 PDF 后再导入"
 
 
 class ImportRefused(Exception):
@@ -213,8 +216,8 @@ def read_docx(data):
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as e:
-        raise ImportRefused(f"不是有效的 Word（.docx）文件：{e.__class__.__name__}") from None
+    except (zipfile.BadZipFile, KeyError, ValueError):
+        raise ImportRefused(BROKEN_DOCX) from None
     blocks = []
     for element in document.element.body.iterchildren():
         if element.tag == qn("w:p"):
@@ -291,8 +294,8 @@ def read_pdf(data):
                 if page_blocks and isinstance(page_blocks[0], Table) and blocks and isinstance(blocks[-1], Table):
                     blocks[-1] = _continued(blocks[-1], page_blocks.pop(0))
                 blocks += page_blocks
-    except (PDFSyntaxError, PdfminerException, ValueError, KeyError, TypeError) as e:
-        raise ImportRefused(f"不是有效的 PDF 文件：{e.__class__.__name__}") from None
+    except (PDFSyntaxError, PdfminerException, ValueError, KeyError, TypeError):
+        raise ImportRefused(BROKEN_PDF) from None
     if not any_text:
         raise ImportRefused(SCANNED)
     return Source([b for b in _paragraphs(blocks) if b], "pdf")

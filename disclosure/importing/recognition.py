@@ -14,7 +14,7 @@ from decimal import Decimal
 from ..formats import EDITIONS, NOT_APPLICABLE, UnknownEdition, edition_for_year
 from ..formats.values import NUMBER, CellValueError, parse_cell, to_json_value
 from .grid import expand_with_origins
-from .readers import Table
+from .readers import ImportRefused, Table
 from .text import key, numbering, squeeze
 
 MATCHED, DOUBTFUL, NOT_FOUND = "matched", "doubtful", "not_found"
@@ -23,6 +23,7 @@ STATUS_LABELS = {MATCHED: "已识别", DOUBTFUL: "存疑", NOT_FOUND: "未找到
 _BLANKS = {"", "—", "——", "-", "--", "–", "－", "…", "……"}
 _NONE = "无"
 _HEADING_MAX = 40
+NOT_A_REPORT = "未识别出政府信息公开工作年度报告：没有找到报告标题、各部分标题或表格"
 
 
 @dataclass
@@ -47,6 +48,7 @@ class Recognition:
     kind: str = ""
     found_parts: list = field(default_factory=list)
     signed: str = ""  # the date under the signature at the end, as written (2021年1月20日)
+    title_year: int | None = None  # the year the title names, whatever year the recognition was asked for
 
     def count(self, status):
         return sum(1 for r in self.cells.values() if r.status == status)
@@ -101,6 +103,8 @@ def recognise(source, year=None):
     texts, found_parts = _narrative(edition, rest)
     signed = _signature(edition, texts, organization_name)
     values, cells, unmatched = _tables(edition, source.tables(), notes)
+    if not _looks_like_report(title, found_parts, cells):
+        raise ImportRefused(NOT_A_REPORT)
     return Recognition(
         title=title,
         organization_name=organization_name,
@@ -115,7 +119,16 @@ def recognise(source, year=None):
         kind=source.kind,
         found_parts=found_parts,
         signed=signed,
+        title_year=found_year,
     )
+
+
+def _looks_like_report(title, found_parts, cells):
+    """Whether anything of an annual report was found: a title naming a year and 报告, two part headings or
+    one cell of the three tables. A report whose tables are all blank still has its title and headings; a
+    file with none of these (a README renamed .txt) would otherwise be stored as an all-blank report."""
+    titled = _year(title) is not None and "报告" in title
+    return titled or len(found_parts) >= 2 or any(c.status != NOT_FOUND for c in cells.values())
 
 
 # ---- title, organization, year, edition -----------------------------------------------------------

@@ -32,6 +32,10 @@ def last_year(today=None):
     return (today or timezone.localdate()).year - 1
 
 
+MISMATCH_LABEL = "原文标题与所选机关或年度不一致，我已核对，仍按所选内容导入"
+MISMATCH_REQUIRED = "原文标题与所选机关或年度不一致：请核对后勾选此项，或改正所选的机关、年度"
+
+
 class DetailsForm(forms.Form):
     """What the file does not settle by itself: whose report it is, its year, when and where it was published.
     ``edition`` is the edition the page's cells were drawn for: when the year changes the edition, the cells
@@ -51,6 +55,8 @@ class DetailsForm(forms.Form):
         label="原文网址", required=False, max_length=500, assume_scheme="https", help_text="可不填"
     )
     edition = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    # Shown only when the title names another organization or year than the ones chosen (``Review.mismatches``).
+    confirm_mismatch = forms.BooleanField(label=MISMATCH_LABEL, required=False)
 
     def __init__(self, organizations, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,19 +108,29 @@ class Review:
     findings: list
     declared: dict  # total CellKey -> the figure the original declared, where it differs from the sum
     reread: bool = False  # the year posted takes another edition: the cells were read again from the file
+    mismatches: list = None  # how the chosen organization and year differ from what the title says
+
+    def require_mismatch_confirmed(self):
+        """Confirming a report under another organization or year than its title names takes the explicit
+        checkbox; without it the checkbox gets the error (the caller then refuses to store)."""
+        if self.mismatches and not self.details.cleaned_data.get("confirm_mismatch"):
+            self.details.add_error("confirm_mismatch", MISMATCH_REQUIRED)
 
     @property
     def edition(self):
         return self.recognition.edition
 
     def is_valid(self):
-        forms_ = [self.details, self.texts, *(form for _, form in self.tables)]
-        return all([f.is_valid() for f in forms_])  # a list, so every form shows its errors
+        return all([f.is_valid() for f in self.forms])  # a list, so every form shows its errors
+
+    @property
+    def forms(self):
+        """Every form of the page, in the page's order (the error summary lists their errors in it)."""
+        return [self.details, *(form for _, form in self.tables), self.texts]
 
     @property
     def error_count(self):
-        forms_ = [self.details, self.texts, *(form for _, form in self.tables)]
-        return sum(len(f.errors) for f in forms_ if f.is_bound)
+        return sum(len(f.errors) for f in self.forms if f.is_bound)
 
     def marks(self):
         return {key: cell_mark(result) for key, result in self.recognition.cells.items()}
@@ -146,7 +162,7 @@ def build_review(upload, organizations, data=None, initial=None):
     year = _posted_year(details)
     recognition = recognise(source, year=year)
     edition = recognition.edition
-    details.initial = {**_initial_details(recognition, organizations), **(initial or {}), "edition": edition.code}
+    details.initial = {**_proposed(recognition, organizations, initial), "edition": edition.code}
     # Cells posted for another edition (the year was changed across 2020/2021) are read again from the file.
     posted = data is not None and data.get("edition") == edition.code
     if data is not None:
@@ -168,7 +184,11 @@ def build_review(upload, organizations, data=None, initial=None):
     declared = declared_totals(edition, recognition, entered)
     findings = _findings(recognition, year or recognition.year, entered, text_values, organization, declared)
     reread = data is not None and not posted
-    return Review(upload.name, source, recognition, details, tables, texts, entered, findings, declared, reread)
+    chosen = details.cleaned_data if details.is_bound else details.initial  # partly valid details still count
+    mismatches = title_mismatches(recognition, chosen.get("organization"), chosen.get("year"))
+    review = Review(upload.name, source, recognition, details, tables, texts, entered, findings, declared, reread)
+    review.mismatches = mismatches
+    return review
 
 
 def _posted_year(details):
@@ -179,6 +199,27 @@ def _posted_year(details):
     except ValueError:
         return None
     return year if FIRST_YEAR <= year <= timezone.localdate().year else None
+
+
+def _proposed(recognition, organizations, hints):
+    """The details first proposed: what the file's title says; the linking page's hints (?org=, ?year=) only
+    where the title says nothing usable, so that a link for one year never relabels another year's report."""
+    recognised = _initial_details(recognition, organizations)
+    recognised["year"] = recognition.title_year
+    proposed = {name: value for name, value in (hints or {}).items() if recognised.get(name) is None}
+    proposed.update({name: value for name, value in recognised.items() if value is not None})
+    return proposed
+
+
+def title_mismatches(recognition, organization, year):
+    """Warnings, one per detail, where the organization or year chosen is not the one the title names."""
+    title, found = recognition.title, []
+    if organization is not None and recognition.organization_name:
+        if match_organization(recognition.organization_name, [organization]) is None:
+            found.append(f"原文标题为“{title}”，与所选机关（{organization.name}）不一致")
+    if year is not None and recognition.title_year is not None and year != recognition.title_year:
+        found.append(f"原文标题为“{title}”，与所选年度（{year}年）不一致")
+    return found
 
 
 def _initial_details(recognition, organizations):

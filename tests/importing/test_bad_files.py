@@ -60,8 +60,9 @@ CONFIRM = ("--confirm", "--org", "education", "--published-on", "2022-01-20")
     [
         ("empty.html", b"", "文件为空"),
         ("junk.html", bytes(range(256)) * 64, "不是可识别的文件"),
-        ("junk.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 16, "不是有效的 PDF 文件"),
-        ("junk.docx", b"PK\x03\x04" + bytes(range(256)) * 16, "不是有效的 Word"),
+        ("junk.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 16, "不是有效的 PDF 文件：文件已损坏或不是 PDF"),
+        ("junk.docx", b"PK\x03\x04" + bytes(range(256)) * 16, "不是有效的 Word（.docx）文件：文件已损坏"),
+        ("README.txt", b"# disclosure\n\nA Django app.\n", "未识别出政府信息公开工作年度报告"),
     ],
 )
 def test_refused_file_fails_with_its_reason_and_nothing_is_stored(org, sealed, tmp_path, name, data, message):

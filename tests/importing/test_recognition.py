@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -169,14 +170,27 @@ def test_round_trip_of_public_html_body(name):
         ("junk.bin", bytes(range(256)) * 64, "不是可识别的文件"),
         ("big.html", b"<p>" + b"x" * (MAX_FILE_SIZE + 1), "文件过大"),
         ("old.doc", b"\xd0\xcf\x11\xe0" + b"\x00" * 600, ".doc"),
-        ("broken.docx", b"PK\x03\x04not really a zip", "Word"),
-        ("broken.pdf", b"%PDF-1.4 garbage", "PDF"),
+        ("broken.docx", b"PK\x03\x04not really a zip", "Word（.docx）文件：文件已损坏或不是 Word 文档"),
+        ("broken.pdf", b"%PDF-1.4 garbage", "PDF 文件：文件已损坏或不是 PDF"),
+        ("README.txt", b"# disclosure\n\nA Django app.\n\n\tpip install\n", "未识别出政府信息公开工作年度报告"),
     ],
 )
 def test_bad_files_refused_with_a_message(name, data, message, monkeypatch):
     monkeypatch.setattr("shutil.which", lambda name: None)  # no LibreOffice: .doc is refused
-    with pytest.raises(ImportRefused, match=message):
+    with pytest.raises(ImportRefused, match=message) as refused:
         recognise_file(name, data)
+    # Plain Chinese: no parser's exception name (BadZipFile, PdfminerException…) in what the user reads.
+    assert not re.search(r"[A-Z][a-z]+[A-Z]|Error|Exception", str(refused.value))
+
+
+def test_a_report_whose_tables_are_all_blank_or_missing_is_still_a_report():
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    without_tables = "\n".join(line for line in lines if not line.startswith("\t")).encode()
+    r = recognise_file(SAMPLE.name, without_tables)
+    assert r.year == 2020 and r.count(MATCHED) == 0
+    # Nor a title (its two lines cut off): the headings of its parts are enough.
+    untitled = "\n".join(line for line in lines[2:] if not line.startswith("\t")).encode()
+    assert len(recognise_file(SAMPLE.name, untitled).found_parts) >= 2
 
 
 def test_scanned_pdf_without_text_is_refused():

@@ -246,7 +246,7 @@ def test_it_refuses_the_draft_import_into_a_submitted_report(people, client):
     client.force_login(people.editor_a)
     page = published_page(people.a, LAST_YEAR - 1)
     url = upload(client, page)
-    data = {**form_data(client.get(url)), "year": str(LAST_YEAR), "action": "draft"}
+    data = {**form_data(client.get(url)), "year": str(LAST_YEAR), "action": "draft", "confirm_mismatch": "on"}
     response = client.post(url, data)
     assert response.status_code == 200 and "只有草稿可以修改" in response.content.decode()
     report.refresh_from_db()
@@ -412,3 +412,111 @@ def test_it_reviews_a_word_file_without_taking_its_creation_date_for_the_publica
     assert client.post(url, {**fields, "action": "historical"}).status_code == 302
     original = OriginalDocument.objects.get()
     assert original.name == "年报.docx" and original.size == len(data)
+
+
+# ---- the title against what the user chose (user test) ---------------------------------------------------
+
+
+def test_the_titles_year_and_organization_win_over_the_linking_pages_hints(people, client):
+    year = LAST_YEAR - 1
+    client.force_login(people.admin)
+    url = upload(client, published_page(people.a, year), query=f"?org=agency-b&year={year - 1}")
+    page = client.get(url)
+    data = form_data(page)
+    assert (data["organization"], data["year"]) == ("agency-a", str(year))
+    assert 'id="title-mismatch"' not in page.content.decode() and "confirm_mismatch" not in data
+
+
+def test_a_hint_fills_what_the_title_does_not_name_with_a_warning(people, client):
+    year = LAST_YEAR - 1
+    gone = factories.organization("gone", name="已撤销丙局")
+    file = published_page(gone, year)
+    gone.delete()  # the title names an organization the system does not know
+    client.force_login(people.admin)
+    page = client.get(upload(client, file, query="?org=agency-b"))
+    html = page.content.decode()
+    assert form_data(page)["organization"] == "agency-b"
+    assert "与所选机关（外区乙局）不一致" in html and "已撤销丙局" in html
+
+
+def test_confirming_another_year_than_the_title_names_takes_an_explicit_checkbox(people, client):
+    year = LAST_YEAR - 1  # and year - 1: the same edition (2021 format) from 2022 on
+    client.force_login(people.editor_a)
+    url = upload(client, published_page(people.a, year, date=f"{year + 1}-01-20"))
+    data = {**form_data(client.get(url)), "year": str(year - 1)}
+    checked = client.post(url, {**data, "action": "check"}).content.decode()
+    warning = re.search(r'id="title-mismatch".*?</div>', checked, re.S).group(0)
+    assert f"{year}年度" in warning and f"与所选年度（{year - 1}年）不一致" in warning
+    assert "原文标题与所选机关或年度不一致，我已核对，仍按所选内容导入" in checked
+    refused = client.post(url, {**data, "action": "historical"}).content.decode()
+    assert "请核对后勾选此项" in refused and "有 1 处填写有误" in refused
+    assert stored_nothing()
+    response = client.post(url, {**data, "confirm_mismatch": "on", "action": "historical"})
+    assert response.status_code == 302
+    assert AnnualReport.objects.get(organization=people.a).year == year - 1
+
+
+def test_confirming_another_organization_than_the_title_names_takes_the_checkbox(people, client):
+    year = LAST_YEAR - 1
+    client.force_login(people.admin)
+    url = upload(client, published_page(people.a, year, date=f"{year + 1}-01-20"))
+    data = {**form_data(client.get(url)), "organization": "agency-b", "action": "historical"}
+    refused = client.post(url, data).content.decode()
+    assert "与所选机关（外区乙局）不一致" in refused and "请核对后勾选此项" in refused
+    assert stored_nothing()
+    assert client.post(url, {**data, "confirm_mismatch": "on"}).status_code == 302
+    assert AnnualReport.objects.get().organization == people.b
+
+
+def test_confirming_right_after_the_year_changed_the_edition_says_so_instead_of_0_errors(people, client):
+    client.force_login(people.editor_a)
+    url = upload(client, published_page(people.a, 2021, date="2022-01-05"))
+    data = {**form_data(client.get(url)), "year": "2020", "confirm_mismatch": "on", "action": "historical"}
+    html = client.post(url, data).content.decode()
+    assert "年度改为2020年后适用另一版格式，已按该格式重新识别原文，请核对后再确认导入" in html
+    assert "填写有误" not in html and 'id="error-summary"' not in html
+    assert stored_nothing()
+
+
+def test_the_error_summary_lists_every_error_with_a_link_to_its_field(people, client):
+    year = LAST_YEAR - 1
+    client.force_login(people.editor_a)
+    url = upload(client, published_page(people.a, year, date=f"{year + 1}-01-20"))
+    data = form_data(client.get(url))
+    preface = edition_for_year(year).preface
+    data.update({str(received(year)): "abc", preface.code: "长" * (preface.max_length + 1), "action": "historical"})
+    html = client.post(url, data).content.decode()
+    summary = re.search(r'<section[^>]*id="error-summary".*?</section>', html, re.S).group(0)
+    assert html.index('id="error-summary"') < html.index('id="review-form"')  # at the top, above the form
+    assert "有 2 处填写有误" in summary
+    links = re.findall(r'<a href="#([^"]+)">([^<]+)</a>', summary)
+    assert len(links) == 2
+    for anchor, _ in links:
+        assert f'id="{anchor}"' in html  # each link leads to its field
+    assert {anchor for anchor, _ in links} == {f"id_{received(year)}", f"id_{preface.code}"}
+    assert any(preface.label in text for _, text in links)
+    assert stored_nothing()
+
+
+NOT_A_REPORT_TEXT = "# disclosure\n\nA Django app.\n\n## Install\n\n\tpip install -r requirements.txt\n\nMIT licence.\n"
+
+
+def test_it_refuses_a_file_that_is_not_a_report_and_keeps_the_links_preselection(people, client):
+    client.force_login(people.editor_a)
+    query = f"?org=agency-a&year={LAST_YEAR - 1}"
+    file = SimpleUploadedFile("README.txt", NOT_A_REPORT_TEXT.encode())
+    response = client.get(upload(client, file, query=query))
+    assert response.status_code == 302 and response.url == f"/workspace/import/{query}"
+    page = client.get(response.url).content.decode()
+    assert "未识别出政府信息公开工作年度报告：没有找到报告标题、各部分标题或表格" in page
+    assert f"测试区甲局 · {LAST_YEAR - 1}年度" in page
+    assert stored_nothing()
+
+
+def test_a_zip_row_of_a_file_that_is_not_a_report_fails(people, client):
+    archive = zipped(("README.txt", NOT_A_REPORT_TEXT.encode()))
+    client.force_login(people.reviewer_parent)
+    response = client.post("/workspace/import/batch/", {"files": SimpleUploadedFile("x.zip", archive)})
+    rows = re.findall(r'<tr class="outcome-(\w+)">(.*?)</tr>', response.content.decode(), re.S)
+    assert [outcome for outcome, _ in rows] == ["failed"] and "未识别出政府信息公开工作年度报告" in rows[0][1]
+    assert stored_nothing()

@@ -294,6 +294,7 @@ def test_it_lets_only_who_may_import_for_an_organization_store_its_report(people
     review = client.get(client.post("/workspace/import/", {"file": page}).url)
     assert review.status_code == 200
     data = {**form_data(review), "organization": "agency-a", "year": str(year), "published_on": f"{year + 1}-01-05"}
+    data["confirm_mismatch"] = "on"  # the title names the old name: stored under agency A knowingly
     response = client.post(review.request["PATH_INFO"], {**data, "action": action})
     assert response.status_code == IMPORT_CONFIRM[action][who]
     stored = AnnualReport.objects.filter(organization=people.a, year=year).exists()

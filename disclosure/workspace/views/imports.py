@@ -153,18 +153,25 @@ def _hints(request, organizations):
 
 
 def _review_url(token, **hints):
-    url = reverse("workspace:import_review", args=[token])
+    return _with_hints(reverse("workspace:import_review", args=[token]), hints)
+
+
+def _upload_url(**hints):
+    return _with_hints(reverse("workspace:import"), hints)
+
+
+def _with_hints(url, hints):
     return f"{url}?{urlencode(hints)}" if hints else url
 
 
 @login_required
 def review(request, token):
     organizations = importable_or_404(request)
+    hints = _hints(request, organizations)
     kept = uploads.get(request, token)
     if kept is None:
         messages.error(request, "找不到上传的文件（上传后保留 3 小时，且只对上传它的登录会话有效），请重新上传")
-        return redirect("workspace:import")
-    hints = _hints(request, organizations)
+        return redirect(_upload_url(**hints))
     initial = {}
     if "org" in hints:
         initial["organization"] = organizations.get(slug=hints["org"])
@@ -176,12 +183,13 @@ def review(request, token):
     except ImportRefused as error:
         uploads.discard(request, token)
         messages.error(request, f"文件“{kept.name}”无法识别：{error}")
-        return redirect("workspace:import")
+        return redirect(_upload_url(**hints))  # the linking page's pre-selection stays for the next file
     if request.method == "POST":
         done = _confirm(request, kept, result)
         if done is not None:
             return done
-    return render(request, "workspace/import_review.html", _review_context(request, kept, result))
+    context = {**_review_context(request, kept, result), "upload_url": _upload_url(**hints)}
+    return render(request, "workspace/import_review.html", context)
 
 
 def _confirm(request, kept, result):
@@ -190,8 +198,14 @@ def _confirm(request, kept, result):
     action = request.POST.get("action", "check")
     if action not in ("historical", "draft"):
         return None
+    if result.reread:
+        # The cells posted belonged to the other edition: nothing is wrong, but nothing was reviewed either.
+        year = result.details.data.get("year")
+        messages.warning(request, f"年度改为{year}年后适用另一版格式，已按该格式重新识别原文，请核对后再确认导入。")
+        return None
+    result.require_mismatch_confirmed()
     if not result.is_valid():
-        messages.error(request, f"有 {result.error_count} 处填写有误，尚未导入。请按提示修改。")
+        messages.error(request, f"有 {result.error_count} 处填写有误，尚未导入。请按页面顶部列出的提示修改。")
         return None
     details = result.details.cleaned_data
     organization, year = details["organization"], details["year"]
