@@ -232,9 +232,11 @@ def test_a_year_already_published_is_not_overwritten(region):
 
     publish_report(report, None, require_approved=False)
     before, files = counts(), stored_files()
-    with pytest.raises(ImportRefused, match="不以导入的原文覆盖"):
+    with pytest.raises(ImportRefused, match="不以导入的原文覆盖") as refused:
         import_sample(zone)
     assert counts() == before and stored_files() == files
+    # Said once: "在本系统中已有（已发布）", not "已在本系统中已发布".
+    assert "在本系统中已有（已发布）" in str(refused.value) and "已在" not in str(refused.value)
 
 
 def test_a_failure_after_the_file_was_written_leaves_nothing(region, monkeypatch):

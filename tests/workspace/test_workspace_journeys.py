@@ -191,7 +191,7 @@ def test_it_keeps_what_was_typed_and_shows_messages_beside_cells(people, as_user
     response = client.post(R + "part/applications/", table_post(report, T3, bad))
     assert response.status_code == 200
     page = html(response)
-    for message in ["不能为负数", "“abc”不是数字", "应为整数", "数值过大"]:
+    for message in ["不能为负数", "“abc”不是数字", "应为整数", "数值过大：最大为 999,999,999,999"]:
         assert message in page
     assert 'value="abc"' in page and 'value="7"' in page  # nothing typed is lost
     assert 'aria-describedby="err-applications.new.natural_person"' in page
