@@ -113,7 +113,8 @@ def section_field(section, disabled):
 
 
 def section_too_long(section, length):
-    return f"“{section.label}”太长：最多 {section.max_length} 字，现为 {length} 字"
+    # Shown under the field and, after the field's label, in the error summary: it does not name the field.
+    return f"太长：共 {length} 字，最多 {section.max_length} 字"
 
 
 # The length of reasons and explanations is checked by the workflow (actions.required_text), which says

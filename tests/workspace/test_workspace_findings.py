@@ -140,8 +140,10 @@ def test_a_narrative_section_has_a_length_limit_in_the_form(people, as_user, len
     response = as_user(people.editor_a).post(R + "part/problems/", data, follow=True)
     report.refresh_from_db()
     assert (len(report.problems) == length) is saved
-    message = f"“五、存在的主要问题及改进情况”太长：最多 20000 字，现为 {length} 字"
+    # The summary names the field once, then says how long the text is and may be.
+    message = f"五、存在的主要问题及改进情况：太长：共 {length} 字，最多 20000 字"
     assert (message in html(response)) is not saved
+    assert "”太长" not in html(response)
     assert 'maxlength="20000"' not in html(response)  # the browser must not cut a pasted text short
 
 
