@@ -222,3 +222,30 @@ def test_the_computed_sum_is_taken_only_in_a_draft(people):
     AnnualReport.objects.filter(pk=report.pk).update(status=AnnualReport.Status.SUBMITTED)
     with pytest.raises(workflow.ActionError, match="只有草稿可以修改"):
         workflow.accept_computed_total(report, people.editor_a, "litigation.cases.reconsideration_total")
+
+
+def errors_after_blanks(people):
+    """A 2021 report with seven empty sections (未填写, found first by the rules) and one wrong figure (错误)."""
+    return factories.complete_report(
+        people.a, 2021, cells={key("new", "natural_person"): 2}, texts=dict.fromkeys(factories.COMPLETE_TEXTS, "")
+    )
+
+
+def test_errors_are_listed_before_what_is_not_filled_in(people, as_user):
+    errors_after_blanks(people)
+    client = as_user(people.editor_a)
+    for page in (html(client.get(R)), html(client.get(R + "findings/"))):
+        first_error, first_blank = page.index("finding-error"), page.index("finding-incomplete")
+        assert first_error < first_blank
+    overview = html(client.get(R))
+    short_list = overview[overview.index("提交前还需处理") : overview.index("提交审核</button>")]
+    assert short_list.index("相差") < short_list.index("尚未填写")
+    # The short list shows five problems, then a link to all of them.
+    assert re.search(r'<a href="/workspace/agency-a/2021/findings/">……共 \d+ 项，查看全部</a>', short_list)
+
+
+def test_the_refusal_to_submit_names_errors_first(people, as_user):
+    errors_after_blanks(people)
+    response = as_user(people.editor_a).post(R + "submit/", follow=True)
+    refusal = re.search(r"报告还不能提交：([^；<]*)", html(response)).group(1)
+    assert "相差" in refusal and "尚未填写" not in refusal

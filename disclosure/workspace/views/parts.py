@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 
 from ... import workflow
 from ...actions import ActionError, EditConflict
-from ...checks import check_report
+from ...checks import by_severity, check_report
 from ...formats.values import NUMBER_PATTERN, format_value
 from ...permissions import get_report_or_404
 from ..forms import TableForm, TextPartForm, cell_name
@@ -54,7 +54,7 @@ def edit_part(request, slug, year, code):
                 return redirect("workspace:part", slug, year, code)
         else:
             messages.error(request, f"有 {len(form.errors)} 处填写有误，尚未保存。请按提示修改后再保存。")
-    findings = check_report(report)
+    findings = by_severity(check_report(report))
     context = report_context(report, access, findings)
     context.update(part=part, form=form, conflict=conflict, editable=editable)
     context["part_findings"] = findings_of_part(report, part, findings)

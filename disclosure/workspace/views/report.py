@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ... import rendering, workflow
 from ...actions import ActionError
-from ...checks import check_report
+from ...checks import by_severity, check_report
 from ...documents import export_document
 from ...formats import UnknownEdition
 from ...models import OriginalDocument
@@ -21,6 +21,7 @@ from ..progress import deadline_of, part_states
 
 def report_context(report, access, findings):
     """What every page of a report shows around its content: status, deadline, navigator."""
+    findings = by_severity(findings)
     return {
         "report": report,
         "organization": report.organization,
@@ -119,7 +120,7 @@ def explained_findings(report, findings):
     (an explanation written for other numbers is shown as the previous one, to be confirmed again)."""
     explained = {e.finding_key: e for e in report.explanations.select_related("author")}
     items = []
-    for f in findings:
+    for f in by_severity(findings):
         explanation = explained.get(f.key)
         items.append((f, explanation, bool(explanation and explanation.covers(f))))
     return items
