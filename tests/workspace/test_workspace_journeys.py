@@ -70,7 +70,10 @@ def test_it_gives_governments_until_march(people, as_user):
     assert deadline_of(department, 2021, today=datetime.date(2022, 3, 1)).text == "已逾期 29 天"
     late = deadline_of(gov, 2021, today=datetime.date(2022, 4, 2))
     assert late.overdue and late.text == "已逾期 2 天"
-    assert deadline_of(gov, 2021, "published", today=datetime.date(2023, 1, 1)).text == "已发布"
+    on_time = timezone.make_aware(datetime.datetime(2022, 3, 31, 23, 0))
+    assert deadline_of(gov, 2021, on_time, today=datetime.date(2023, 1, 1)).text == "按时发布"
+    published_late = deadline_of(gov, 2021, on_time + datetime.timedelta(days=2), today=datetime.date(2023, 1, 1))
+    assert published_late.late and not published_late.overdue and published_late.text == "逾期 2 天发布"
     factories.complete_report(gov, 2021)
     dashboard = html(as_user(people.reviewer_parent).get("/workspace/"))
     section = dashboard[dashboard.index("测试区人民政府") :]
@@ -453,10 +456,11 @@ def test_an_editor_reopens_a_published_report_for_a_correction_and_the_next_vers
     client.post("/workspace/corrected/2021/correct/", {"note": "更正了表三的一个数字。"})
     report.refresh_from_db()
     assert report.status == "draft" and report.correction_note == "更正了表三的一个数字。"
-    # The deadline was met by the first publication; a correction in progress does not make it overdue.
+    # The deadline was met (late, here) by the first publication; a correction in progress does not make it
+    # overdue.
     dashboard = client.get("/workspace/").content.decode()
     row = dashboard[dashboard.index("2021年度报告") :]
-    assert "已发布" in row[: row.index("</tr>")]
+    assert "天发布" in row[: row.index("</tr>")] and "已逾期" not in row[: row.index("</tr>")]
     assert "已逾期" not in client.get("/workspace/corrected/2021/").content.decode()
     workflow.submit_report(report, editor)
     version = workflow.publish(workflow.approve_report(report, reviewer), reviewer)

@@ -31,7 +31,7 @@ def report_context(report, access, findings):
         "blocking": [f for f in findings if f.blocking],
         "warnings": [f for f in findings if not f.blocking],
         "states": part_states(report, report.entered_values(), findings),
-        "due": deadline_of(report.organization, report.year, report.ever_published),
+        "due": deadline_of(report.organization, report.year, report.first_published_at),
         "editable": access.can_edit and report.status == report.Status.DRAFT,
         "transitions": workflow.allowed_actions(report, access),
         "original": OriginalDocument.objects.filter(version__report=report)
