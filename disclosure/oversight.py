@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from .checks import input_for, run_checks
 from .formats import UnknownEdition
-from .models import AnnualReport, Organization, PublishedVersion, ReportEvent
+from .models import AnnualReport, Organization, ReportEvent
 
 # The states the overview shows: the report's own status, split further where the office cares.
 NOT_STARTED, RETURNED, CORRECTING = "not_started", "returned", "correcting"
