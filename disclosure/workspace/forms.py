@@ -67,6 +67,10 @@ class TableForm(PartForm):
                 values[spec.key] = None
         return values
 
+    def has_entries(self):
+        """Whether any cell holds something (as shown: typed or stored), for the label of 空白处填 0 并保存."""
+        return any(str(self[cell_name(spec.key)].value() or "").strip() for spec in self.specs)
+
     @staticmethod
     def with_blanks_as_zero(table, data):
         """本表无数据: the posted data with every blank entered cell set to 0."""

@@ -56,10 +56,12 @@ def edit_part(request, slug, year, code):
             messages.error(request, f"有 {len(form.errors)} 处填写有误，尚未保存。请按提示修改后再保存。")
     findings = by_severity(check_report(report))
     context = report_context(report, access, findings)
-    context.update(part=part, form=form, conflict=conflict, editable=editable)
+    # Shown again after a POST, the form holds what was typed but not saved (a save redirects): leaving warns.
+    context.update(part=part, form=form, conflict=conflict, editable=editable, unsaved=request.method == "POST")
     context["part_findings"] = findings_of_part(report, part, findings)
     if part.is_table:
         context["number_pattern"] = NUMBER_PATTERN
+        context["has_entries"] = form.has_entries()
         context["grid"] = _grid(report, part, form, entered, context["part_findings"], request.method == "POST")
         context["grid_html"] = grid_html(context["grid"])
         return render(request, "workspace/part_table.html", context)
