@@ -216,3 +216,34 @@ def test_leaving_with_unsaved_changes_asks_and_filling_blanks_with_zero_says_how
     page.get_by_role("link", name=tables).click()
     expect(page.get_by_role("heading", name=tables)).to_be_visible()
     assert dialogs == []
+
+
+def test_dashboard_labels_do_not_break_on_a_phone(live_server, browser, e2e_people, output_dir):
+    from disclosure.publishing import publish_report
+    from tests import factories
+
+    year = reporting_year()
+    publish_report(factories.complete_report(e2e_people.a, year - 1), None, require_approved=False, render=False)
+    factories.complete_report(e2e_people.a, year - 2)
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    log_in(page, live_server.url, "editor_a")
+    page.screenshot(path=str(output_dir / "workspace-dashboard-390.png"), full_page=True)
+    labels = [page.get_by_role("link", name=f"{year - 1}年度报告"), page.locator(".badge.status-published")]
+    labels += [page.locator(".badge.status-draft")]
+    labels.append(page.get_by_role("columnheader", name="截止日期"))
+    for label in labels:
+        assert label.first.evaluate(LINES) == 1, label
+    # It fits: the table needs no sideways scrolling at 390 px.
+    assert page.locator(".table-responsive").evaluate("box => box.scrollWidth <= box.clientWidth")
+    # The 已发布 badge's colour keeps its contrast (and is no longer the red of 有错误).
+    from .test_accessibility import axe_violations
+
+    assert axe_violations(page) == []
+
+
+# How many lines an element's text takes: its text's boxes at distinct heights.
+LINES = """e => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+}"""
