@@ -108,7 +108,8 @@ def section_field(section, disabled):
         required=False,
         disabled=disabled,
         max_length=section.max_length,
-        widget=forms.Textarea(attrs={"rows": 6 if section.heading else 4}),
+        # data-max-length: part.js shows a live count against it, without cutting anything short.
+        widget=forms.Textarea(attrs={"rows": 6 if section.heading else 4, "data-max-length": section.max_length}),
         help_text=section.help,
         error_messages={"max_length": section_too_long(section, "%(show_value)d")},
     )

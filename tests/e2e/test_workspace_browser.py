@@ -187,6 +187,10 @@ def test_leaving_with_unsaved_changes_asks_and_filling_blanks_with_zero_says_how
 
     # Typed and not saved: leaving by another part's link asks.
     page.get_by_label("（一）主动公开").fill("本年度主动公开政府信息。")
+    # A live count of what the server will count (no maxlength: nothing pasted is cut short).
+    expect(page.get_by_text("共 12 字，最多 20000 字")).to_be_visible()
+    page.get_by_label("（二）依申请公开").fill("第一行\n第二行")  # a line break is sent as CR LF
+    expect(page.get_by_text("共 8 字，最多 20000 字")).to_be_visible()
     page.get_by_role("link", name=tables).click()
     expect(page.get_by_role("heading", name=tables)).to_be_visible()
     assert [kind for kind, _ in dialogs] == ["beforeunload"]

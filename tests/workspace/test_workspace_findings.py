@@ -145,6 +145,7 @@ def test_a_narrative_section_has_a_length_limit_in_the_form(people, as_user, len
     assert (message in html(response)) is not saved
     assert "”太长" not in html(response)
     assert 'maxlength="20000"' not in html(response)  # the browser must not cut a pasted text short
+    assert 'data-max-length="20000"' in html(response)  # part.js counts against it instead
 
 
 def test_the_fee_help_asks_part_six_about_the_information_fee(people, as_user):

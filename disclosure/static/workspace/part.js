@@ -101,7 +101,31 @@
     });
   }
 
+  /* A narrative's length as the server counts it (code points, a line break sent as CR LF, the ends
+     trimmed), under its field: the limit is said before saving, and nothing is cut short (no maxlength). */
+  function serverLength(text) {
+    var trimmed = text.trim();
+    var breaks = (trimmed.match(/\n/g) || []).length;
+    return Array.from(trimmed).length + breaks;
+  }
+
+  function countCharacters(textarea) {
+    var limit = Number(textarea.getAttribute("data-max-length"));
+    var counter = document.createElement("div");
+    counter.className = "form-text char-count";
+    textarea.insertAdjacentElement("afterend", counter);
+    function update() {
+      var length = serverLength(textarea.value);
+      var over = length > limit ? "，超出 " + (length - limit) + " 字" : "";
+      counter.textContent = "共 " + length + " 字，最多 " + limit + " 字" + over;
+      counter.classList.toggle("text-danger", length > limit);
+    }
+    textarea.addEventListener("input", update);
+    update();
+  }
+
   document.querySelectorAll("form[data-warn-unsaved]").forEach(guardUnsaved);
+  document.querySelectorAll("form[data-warn-unsaved] textarea[data-max-length]").forEach(countCharacters);
   measureAll();
   window.addEventListener("resize", measureAll);
   document.addEventListener("focusin", keepInView);
