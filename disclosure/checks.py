@@ -87,6 +87,18 @@ def run_checks(report_input):
     return findings
 
 
+def severity_rank(finding):
+    """Errors first (figures that are wrong), then what is not filled in yet, then warnings."""
+    if not finding.blocking:
+        return 2
+    return 1 if finding.incomplete else 0
+
+
+def by_severity(findings):
+    """The findings as the workspace lists them: by ``severity_rank``, each kind in the rules' order."""
+    return sorted(findings, key=severity_rank)
+
+
 def check_report(report):
     """The findings for a stored report, against its previous year's report where there is one."""
     return run_checks(input_for(report, with_previous=True))

@@ -99,9 +99,11 @@ def _edition_matches_year():
 
 class ReportQuerySet(models.QuerySet):
     def with_publication(self):
-        """Annotate ``ever_published``: whether a version is public (a subquery, not a query per report)."""
+        """Annotate ``ever_published``: whether a version is public, and ``first_published_at``: when the first
+        version was (for an imported report, its original's date). Subqueries, not a query per report."""
         versions = PublishedVersion.objects.filter(report=models.OuterRef("pk"))
-        return self.annotate(ever_published=models.Exists(versions))
+        first = versions.order_by("number").values("published_at")[:1]
+        return self.annotate(ever_published=models.Exists(versions), first_published_at=models.Subquery(first))
 
 
 class AnnualReport(models.Model):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from .checks import input_for, run_checks
 from .formats import UnknownEdition
-from .models import AnnualReport, Organization, PublishedVersion, ReportEvent
+from .models import AnnualReport, Organization, ReportEvent
 
 # The states the overview shows: the report's own status, split further where the office cares.
 NOT_STARTED, RETURNED, CORRECTING = "not_started", "returned", "correcting"
@@ -128,7 +128,6 @@ def year_reports(organization_ids, year, organizations, cells=True):
     """{organization id: report} of the year, with ``ever_published``, ``first_published_at``,
     ``last_activity`` and last year's report's state (``previous_state``), cells loaded unless told not to;
     each report's organization is the given object (no query per report)."""
-    first = PublishedVersion.objects.filter(report=OuterRef("pk")).order_by("number").values("published_at")[:1]
     last = ReportEvent.objects.filter(report=OuterRef("pk")).order_by("-at").values("at")[:1]
     previous = AnnualReport.objects.filter(organization_id=OuterRef("organization_id"), year=year - 1).order_by()
     reports = (
@@ -136,7 +135,6 @@ def year_reports(organization_ids, year, organizations, cells=True):
         .filter(year=year, organization_id__in=organization_ids)
         .order_by()
         .annotate(
-            first_published_at=Subquery(first),
             last_activity=Subquery(last),
             previous_revision=Subquery(previous.values("revision")[:1]),
             previous_updated=Subquery(previous.values("updated_at")[:1]),

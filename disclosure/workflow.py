@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from . import actions, publishing
 from .actions import ActionError
-from .checks import check_report
+from .checks import by_severity, check_report
 from .formats import EDITIONS, CellKey
 from .formats.values import format_value
 from .models import AnnualReport, ReportEvent, WarningExplanation
@@ -85,7 +85,7 @@ def _move(report, actor, name, action, *, message="", fields=()):
 def submission_problems(report, findings):
     """Why the report cannot be submitted yet: blocking findings, and warnings without an explanation that
     covers them (one written for the same numbers; see WarningExplanation)."""
-    problems = [f.message for f in findings if f.blocking]
+    problems = [f.message for f in by_severity(findings) if f.blocking]
     explained = set(report.explanations.values_list("finding_key", "fingerprint"))
     unexplained = [f for f in findings if not f.blocking and (f.key, f.fingerprint) not in explained]
     if unexplained:

@@ -20,7 +20,7 @@ def test_it_accepts_the_largest_value_a_cell_holds_and_refuses_one_more():
     assert parse_cell(MONEY, str(MAX_CELL_VALUE)) == MAX_CELL_VALUE
     largest_count = MAX_CELL_VALUE.to_integral_value(rounding="ROUND_FLOOR")
     assert parse_cell(COUNT, str(largest_count)) == largest_count
-    with pytest.raises(CellValueError, match="^数值过大$"):
+    with pytest.raises(CellValueError, match="^数值过大：最大为 999,999,999,999.99$"):
         parse_cell(MONEY, str(MAX_CELL_VALUE + Decimal("0.01")))
 
 

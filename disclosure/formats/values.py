@@ -75,7 +75,7 @@ def _check_range(spec, value):
     if spec.kind is not CellKind.SIGNED and value < 0:
         raise CellValueError("不能为负数")
     if abs(value) > MAX_CELL_VALUE:
-        raise CellValueError("数值过大")
+        raise CellValueError(f"数值过大：最大为 {largest(spec)}")
     if spec.kind is CellKind.MONEY:
         if value != value.quantize(Decimal("0.01")):
             raise CellValueError("金额最多保留两位小数")
@@ -83,6 +83,14 @@ def _check_range(spec, value):
     if value != value.to_integral_value():
         raise CellValueError("应为整数")
     return value.quantize(Decimal(1))
+
+
+def largest(spec):
+    """The largest value the cell admits, grouped in threes as people write it: 999,999,999,999 for a count
+    (a count has no decimals), 999,999,999,999.99 for money."""
+    if spec.kind is CellKind.MONEY:
+        return f"{MAX_CELL_VALUE:,}"
+    return f"{MAX_CELL_VALUE.to_integral_value(rounding='ROUND_FLOOR'):,}"
 
 
 def derive(edition, entered):

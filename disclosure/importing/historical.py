@@ -148,7 +148,7 @@ def _report(organization, year, edition):
         return AnnualReport.objects.create(organization=organization, year=year, edition=edition.code)
     if report.versions.exists() or report.status != AnnualReport.Status.DRAFT:
         raise ImportRefused(
-            f"{report.title}已在本系统中{report.get_status_display()}，不以导入的原文覆盖；如需更正，请在工作台中更正"
+            f"{report.title}在本系统中已有（{report.get_status_display()}），不以导入的原文覆盖；如需更正，请在工作台中更正"
         )
     return report
 

@@ -67,6 +67,10 @@ class TableForm(PartForm):
                 values[spec.key] = None
         return values
 
+    def has_entries(self):
+        """Whether any cell holds something (as shown: typed or stored), for the label of 空白处填 0 并保存."""
+        return any(str(self[cell_name(spec.key)].value() or "").strip() for spec in self.specs)
+
     @staticmethod
     def with_blanks_as_zero(table, data):
         """本表无数据: the posted data with every blank entered cell set to 0."""
@@ -104,7 +108,8 @@ def section_field(section, disabled):
         required=False,
         disabled=disabled,
         max_length=section.max_length,
-        widget=forms.Textarea(attrs={"rows": 6 if section.heading else 4}),
+        # data-max-length: part.js shows a live count against it, without cutting anything short.
+        widget=forms.Textarea(attrs={"rows": 6 if section.heading else 4, "data-max-length": section.max_length}),
         help_text=section.help,
         error_messages={"max_length": section_too_long(section, "%(show_value)d")},
     )
@@ -113,7 +118,8 @@ def section_field(section, disabled):
 
 
 def section_too_long(section, length):
-    return f"“{section.label}”太长：最多 {section.max_length} 字，现为 {length} 字"
+    # Shown under the field and, after the field's label, in the error summary: it does not name the field.
+    return f"太长：共 {length} 字，最多 {section.max_length} 字"
 
 
 # The length of reasons and explanations is checked by the workflow (actions.required_text), which says

@@ -96,16 +96,26 @@ class Deadline:
     year: int
     date: datetime.date
     days_left: int
-    done: bool = False
+    published_on: datetime.date | None = None  # the first publication's date (an imported report's original's)
+
+    @property
+    def done(self):
+        return self.published_on is not None
 
     @property
     def overdue(self):
         return not self.done and self.days_left < 0
 
     @property
+    def late(self):
+        """Published, but after the deadline."""
+        return self.done and self.published_on > self.date
+
+    @property
     def text(self):
         if self.done:
-            return "已发布"
+            late = (self.published_on - self.date).days
+            return f"逾期 {late} 天发布" if late > 0 else "按时发布"
         if self.days_left < 0:
             return f"已逾期 {-self.days_left} 天"
         if self.days_left == 0:
@@ -113,11 +123,15 @@ class Deadline:
         return f"还剩 {self.days_left} 天"
 
 
-def deadline_of(organization, year, published=False, today=None):
-    """The deadline of a year's report; met once a version is published (a correction in progress keeps it)."""
+def deadline_of(organization, year, published_at=None, today=None):
+    """The deadline of a year's report, met or missed by its first publication (a correction in progress
+    keeps it). ``published_at`` is that publication's time (``with_publication``'s ``first_published_at``):
+    for a report imported as historical, its original's publication date, so an old report published late
+    elsewhere shows as late here too."""
     date = organization.deadline(year)
     today = today or timezone.localdate()
-    return Deadline(year, date, (date - today).days, done=published)
+    published_on = timezone.localtime(published_at).date() if published_at else None
+    return Deadline(year, date, (date - today).days, published_on)
 
 
 def finding_target(report, finding):

@@ -102,7 +102,8 @@ def test_editor_fills_and_submits_reviewer_returns_then_approves(live_server, br
 
     # A consistency mistake: saved, and the equation with the numbers is shown.
     cell(page, "四、结转下年度继续办理", "自然人").fill("2")
-    page.get_by_role("button", name=re.compile("本表无数据")).click()
+    page.once("dialog", lambda dialog: dialog.accept())  # 空白处填 0 并保存 asks first on a partly filled table
+    page.get_by_role("button", name="空白处填 0 并保存", exact=True).click()
     expect(page.get_by_text("相差 1").first).to_be_visible()
     expect(page.get_by_text("有错误").first).to_be_visible()
     cell(page, "四、结转下年度继续办理", "自然人").fill("1")
@@ -163,3 +164,90 @@ def test_editor_fills_and_submits_reviewer_returns_then_approves(live_server, br
 
     assert AnnualReport.objects.get(organization__slug="agency-a", year=year).status == "approved"
     assert not [e for e in errors if "Content Security Policy" in e or "Refused" in e], errors
+
+
+def test_leaving_with_unsaved_changes_asks_and_filling_blanks_with_zero_says_how_many(live_server, browser, e2e_people):
+    base, year = live_server.url, reporting_year()
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    dialogs, answers = [], []
+
+    def answer(dialog):
+        dialogs.append((dialog.type, dialog.message))
+        dialog.accept() if (answers.pop(0) if answers else True) else dialog.dismiss()
+
+    page.on("dialog", answer)
+    log_in(page, base, "editor_a")
+    page.get_by_role("button", name=f"开始填报{year}年度报告").click()
+    tables = "三、收到和处理政府信息公开申请情况"
+
+    # Nothing typed: leaving does not ask.
+    page.get_by_role("link", name="一、总体情况").click()
+    expect(page.get_by_label("（一）主动公开")).to_be_visible()
+    assert dialogs == []
+
+    # Typed and not saved: leaving by another part's link asks.
+    page.get_by_label("（一）主动公开").fill("本年度主动公开政府信息。")
+    # A live count of what the server will count (no maxlength: nothing pasted is cut short).
+    expect(page.get_by_text("共 12 字，最多 20000 字")).to_be_visible()
+    page.get_by_label("（二）依申请公开").fill("第一行\n第二行")  # a line break is sent as CR LF
+    expect(page.get_by_text("共 8 字，最多 20000 字")).to_be_visible()
+    page.get_by_role("link", name=tables).click()
+    expect(page.get_by_role("heading", name=tables)).to_be_visible()
+    assert [kind for kind, _ in dialogs] == ["beforeunload"]
+
+    # On a table: one cell typed turns 本表无数据 into 空白处填 0 并保存, which says how many cells become 0.
+    blanks = page.locator("input.cell-input").count() - 1
+    expect(page.get_by_role("button", name=re.compile("本表无数据"))).to_be_visible()
+    cell(page, "一、本年新收政府信息公开申请数量", "自然人").fill("5")
+    fill_zero = page.get_by_role("button", name="空白处填 0 并保存", exact=True)
+    dialogs.clear()
+    answers.append(False)  # cancelled: nothing is filled or saved
+    fill_zero.click()
+    assert dialogs[0][0] == "confirm" and f"还有 {blanks} 个空白单元格" in dialogs[0][1], dialogs
+    expect(cell(page, "二、上年结转政府信息公开申请数量", "自然人")).to_have_value("")
+    expect(page.get_by_text("已保存")).to_have_count(0)
+    answers.append(True)
+    fill_zero.click()
+    expect(page.get_by_text(f"“{tables}”已保存")).to_be_visible()
+    expect(cell(page, "二、上年结转政府信息公开申请数量", "自然人")).to_have_value("0")
+
+    # Saved: leaving does not ask; a narrative saved by its button does not either.
+    dialogs.clear()
+    page.get_by_role("link", name="一、总体情况").click()
+    page.get_by_label("（二）依申请公开").fill("依法办理。")
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("“一、总体情况”已保存")).to_be_visible()
+    page.get_by_role("link", name=tables).click()
+    expect(page.get_by_role("heading", name=tables)).to_be_visible()
+    assert dialogs == []
+
+
+def test_dashboard_labels_do_not_break_on_a_phone(live_server, browser, e2e_people, output_dir):
+    from disclosure.publishing import publish_report
+    from tests import factories
+
+    year = reporting_year()
+    publish_report(factories.complete_report(e2e_people.a, year - 1), None, require_approved=False, render=False)
+    factories.complete_report(e2e_people.a, year - 2)
+    page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
+    log_in(page, live_server.url, "editor_a")
+    page.screenshot(path=str(output_dir / "workspace-dashboard-390.png"), full_page=True)
+    labels = [page.get_by_role("link", name=f"{year - 1}年度报告"), page.locator(".badge.status-published")]
+    labels += [page.locator(".badge.status-draft")]
+    labels.append(page.get_by_role("columnheader", name="截止日期"))
+    for label in labels:
+        assert label.first.evaluate(LINES) == 1, label
+    # It fits: the table needs no sideways scrolling at 390 px.
+    assert page.locator(".table-responsive").evaluate("box => box.scrollWidth <= box.clientWidth")
+    # The 已发布 badge's colour keeps its contrast (and is no longer the red of 有错误).
+    from .test_accessibility import axe_violations
+
+    assert axe_violations(page) == []
+
+
+# How many lines an element's text takes: its text's boxes at distinct heights.
+LINES = """e => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+}"""

@@ -172,6 +172,23 @@ def test_late_original_stays_late(region):
     assert overview_rows(scope, 2020)[0].timeliness.text == "逾期 3 天发布"
 
 
+@pytest.mark.parametrize("published_on, text", [(datetime.date(2021, 2, 3), "逾期 3 天发布"), (None, "按时发布")])
+def test_the_dashboard_and_report_page_take_timeliness_from_the_original_date(
+    region, client, django_user_model, published_on, text
+):
+    from disclosure.models import Membership
+
+    _, zone = region
+    import_sample(zone, published_on=published_on or datetime.date(2021, 1, 30))
+    user = django_user_model.objects.create_user("editor", password="x")
+    Membership.objects.create(user=user, organization=zone, role=Membership.Role.EDITOR)
+    client.force_login(user)
+    dashboard = client.get(reverse("workspace:dashboard")).content.decode()
+    row = dashboard[dashboard.index("2020年度报告") :]
+    assert text in row[: row.index("</tr>")]
+    assert f"（{text}）" in client.get(reverse("workspace:report", args=["hitech", 2020])).content.decode()
+
+
 def test_figures_and_region_totals_include_it_as_a_publication_would(region):
     district, zone = region
     version = import_sample(zone)
@@ -232,9 +249,11 @@ def test_a_year_already_published_is_not_overwritten(region):
 
     publish_report(report, None, require_approved=False)
     before, files = counts(), stored_files()
-    with pytest.raises(ImportRefused, match="不以导入的原文覆盖"):
+    with pytest.raises(ImportRefused, match="不以导入的原文覆盖") as refused:
         import_sample(zone)
     assert counts() == before and stored_files() == files
+    # Said once: "在本系统中已有（已发布）", not "已在本系统中已发布".
+    assert "在本系统中已有（已发布）" in str(refused.value) and "已在" not in str(refused.value)
 
 
 def test_a_failure_after_the_file_was_written_leaves_nothing(region, monkeypatch):

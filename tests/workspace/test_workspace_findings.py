@@ -140,9 +140,12 @@ def test_a_narrative_section_has_a_length_limit_in_the_form(people, as_user, len
     response = as_user(people.editor_a).post(R + "part/problems/", data, follow=True)
     report.refresh_from_db()
     assert (len(report.problems) == length) is saved
-    message = f"“五、存在的主要问题及改进情况”太长：最多 20000 字，现为 {length} 字"
+    # The summary names the field once, then says how long the text is and may be.
+    message = f"五、存在的主要问题及改进情况：太长：共 {length} 字，最多 20000 字"
     assert (message in html(response)) is not saved
+    assert "”太长" not in html(response)
     assert 'maxlength="20000"' not in html(response)  # the browser must not cut a pasted text short
+    assert 'data-max-length="20000"' in html(response)  # part.js counts against it instead
 
 
 def test_the_fee_help_asks_part_six_about_the_information_fee(people, as_user):
@@ -228,3 +231,30 @@ def test_a_refused_explanation_comes_back_in_its_box(people, as_user):
     response = client.post(R + "findings/", {"finding": CARRY, "text": "说" * 2001}, follow=True)
     assert "说明太长" in html(response) and "说" * 2001 in html(response)
     assert "说" * 2001 not in html(client.get(R + "findings/"))  # shown once
+
+
+def errors_after_blanks(people):
+    """A 2021 report with seven empty sections (未填写, found first by the rules) and one wrong figure (错误)."""
+    return factories.complete_report(
+        people.a, 2021, cells={key("new", "natural_person"): 2}, texts=dict.fromkeys(factories.COMPLETE_TEXTS, "")
+    )
+
+
+def test_errors_are_listed_before_what_is_not_filled_in(people, as_user):
+    errors_after_blanks(people)
+    client = as_user(people.editor_a)
+    for page in (html(client.get(R)), html(client.get(R + "findings/"))):
+        first_error, first_blank = page.index("finding-error"), page.index("finding-incomplete")
+        assert first_error < first_blank
+    overview = html(client.get(R))
+    short_list = overview[overview.index("提交前还需处理") : overview.index("提交审核</button>")]
+    assert short_list.index("相差") < short_list.index("尚未填写")
+    # The short list shows five problems, then a link to all of them.
+    assert re.search(r'<a href="/workspace/agency-a/2021/findings/">……共 \d+ 项，查看全部</a>', short_list)
+
+
+def test_the_refusal_to_submit_names_errors_first(people, as_user):
+    errors_after_blanks(people)
+    response = as_user(people.editor_a).post(R + "submit/", follow=True)
+    refusal = re.search(r"报告还不能提交：([^；<]*)", html(response)).group(1)
+    assert "相差" in refusal and "尚未填写" not in refusal

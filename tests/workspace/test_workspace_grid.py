@@ -94,3 +94,36 @@ def test_a_figure_that_does_not_balance_links_to_an_entered_cell_not_a_total(peo
     assert any(report.format.cell(k).derived for k in finding.cells)  # the rule involves a total
     first_entered = next(k for k in finding.cells if not report.format.cell(k).derived)
     assert finding_target(report, finding) == ("applications", f"id_{first_entered}")
+
+
+EMPTY_TABLE = "本表无数据（空白处填 0 并保存）</button>"
+PARTLY_FILLED = ">空白处填 0 并保存</button>"
+
+
+def test_fill_with_zero_is_called_no_data_only_on_an_empty_table(people, as_user, report):
+    client = as_user(people.editor_a)
+    empty = html(client.get(R + "part/applications/"))
+    assert EMPTY_TABLE in empty and PARTLY_FILLED not in empty
+    client.post(R + "part/applications/", table_post(report, "applications", {name("new", "natural_person"): "5"}))
+    partly = html(client.get(R + "part/applications/"))
+    assert PARTLY_FILLED in partly and EMPTY_TABLE not in partly
+    # What was typed counts too, when a refused save shows it again.
+    report.refresh_from_db()
+    typed = {name("new", "natural_person"): "", name("granted", "natural_person"): "三件"}
+    refused = html(client.post(R + "part/applications/", table_post(report, "applications", typed)))
+    assert PARTLY_FILLED in refused
+
+
+@pytest.mark.parametrize("part", ["applications", "overview"])
+def test_a_part_form_warns_on_leaving_and_knows_a_refused_save_is_unsaved(people, as_user, report, part):
+    client = as_user(people.editor_a)
+    page = html(client.get(R + f"part/{part}/"))
+    form = re.search(r"<form method=\"post\" action=\"[^\"]*/part/[^>]*>", page).group(0)
+    assert "data-warn-unsaved" in form and "data-unsaved" not in form.replace("data-warn-unsaved", "")
+    bad = table_post(report, "applications", {name("new", "natural_person"): "x"})
+    if part == "overview":
+        bad = {"revision": report.revision, "overview_proactive": "长" * 20_001}
+    refused = html(client.post(R + f"part/{part}/", bad))
+    form = re.search(r"<form method=\"post\" action=\"[^\"]*/part/[^>]*>", refused).group(0)
+    assert "data-warn-unsaved data-unsaved" in form
+    assert "data-warn-unsaved" not in html(as_user(people.reviewer_a).get(R + f"part/{part}/"))

@@ -62,6 +62,41 @@
 
     form.addEventListener("input", refresh);
     refresh();
+    guardFillZero(form);
+  }
+
+  var EMPTY_TABLE_LABEL = "本表无数据（空白处填 0 并保存）";
+  var PARTLY_FILLED_LABEL = "空白处填 0 并保存";
+
+  function countCells(form) {
+    var counts = { blank: 0, filled: 0 };
+    form.querySelectorAll("input.cell-input:not([disabled])").forEach(function (input) {
+      if (input.value.replace(/^[ \u3000]+|[ \u3000]+$/g, "") === "") counts.blank += 1;
+      else counts.filled += 1;
+    });
+    return counts;
+  }
+
+  /* 空白处填 0 并保存 on a table already partly filled asks first, saying how many cells become 0 (one tap
+     must not declare a half-filled table complete); on an empty table it is 本表无数据 and needs no asking.
+     The label follows what is typed. Without scripts the button works as the server renders it. */
+  function guardFillZero(form) {
+    var button = form.querySelector("button[data-fill-zero]");
+    if (!button) return;
+    function relabel() {
+      var text = countCells(form).filled ? PARTLY_FILLED_LABEL : EMPTY_TABLE_LABEL;
+      if (button.textContent !== text) button.textContent = text;
+    }
+    button.addEventListener("click", function (event) {
+      var counts = countCells(form);
+      if (!counts.filled || !counts.blank) return;
+      var question =
+        "本表已填写 " + counts.filled + " 个单元格，还有 " + counts.blank + " 个空白单元格。" +
+        "确定把这 " + counts.blank + " 个空白单元格都填为 0 并保存吗？";
+      if (!window.confirm(question)) event.preventDefault();
+    });
+    form.addEventListener("input", relabel);
+    relabel();
   }
 
   // For the test that feeds the server's table of inputs to this parser (tests/e2e).

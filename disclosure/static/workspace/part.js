@@ -1,6 +1,7 @@
 /* A part's page: after a failed save the error summary takes the focus (the page title already starts with
    "错误："), and a link to a cell — from the summary, the part's findings or the findings page (#id_…) —
-   brings the cell into view together with its column headers and focuses it. The grid's sticky headers and
+   brings the cell into view together with its column headers and focuses it. Leaving with unsaved changes
+   asks first (beforeunload). The grid's sticky headers and
    row labels are measured here and given to the scrolling box as its scroll-padding, so a focused cell is
    never under them. No inline scripts (CSP). */
 (function () {
@@ -80,6 +81,51 @@
     });
   }
 
+  /* Leaving a part's page (another part's link, the dashboard, logging out) with changes not saved asks
+     first. A form rendered again after a refused save holds what was typed but not saved (data-unsaved).
+     Submitting the form itself clears the flag; a cancelled confirm() in grid.js prevents the submit. */
+  function guardUnsaved(form) {
+    var dirty = form.hasAttribute("data-unsaved");
+    function touched() {
+      dirty = true;
+    }
+    form.addEventListener("input", touched);
+    form.addEventListener("change", touched);
+    form.addEventListener("submit", function () {
+      dirty = false;
+    });
+    window.addEventListener("beforeunload", function (event) {
+      if (!dirty) return;
+      event.preventDefault();
+      event.returnValue = ""; // older browsers ask only when this is set
+    });
+  }
+
+  /* A narrative's length as the server counts it (code points, a line break sent as CR LF, the ends
+     trimmed), under its field: the limit is said before saving, and nothing is cut short (no maxlength). */
+  function serverLength(text) {
+    var trimmed = text.trim();
+    var breaks = (trimmed.match(/\n/g) || []).length;
+    return Array.from(trimmed).length + breaks;
+  }
+
+  function countCharacters(textarea) {
+    var limit = Number(textarea.getAttribute("data-max-length"));
+    var counter = document.createElement("div");
+    counter.className = "form-text char-count";
+    textarea.insertAdjacentElement("afterend", counter);
+    function update() {
+      var length = serverLength(textarea.value);
+      var over = length > limit ? "，超出 " + (length - limit) + " 字" : "";
+      counter.textContent = "共 " + length + " 字，最多 " + limit + " 字" + over;
+      counter.classList.toggle("text-danger", length > limit);
+    }
+    textarea.addEventListener("input", update);
+    update();
+  }
+
+  document.querySelectorAll("form[data-warn-unsaved]").forEach(guardUnsaved);
+  document.querySelectorAll("form[data-warn-unsaved] textarea[data-max-length]").forEach(countCharacters);
   measureAll();
   window.addEventListener("resize", measureAll);
   document.addEventListener("focusin", keepInView);

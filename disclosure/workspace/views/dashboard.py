@@ -27,7 +27,7 @@ def dashboard(request):
         mine = reports.get(org.pk, [])
         for report in mine:
             report.organization = org  # already loaded: no query per report
-            report.due = deadline_of(org, report.year, report.ever_published)
+            report.due = deadline_of(org, report.year, report.first_published_at)
         started = {r.year for r in mine}
         can_start = [deadline_of(org, y) for y in years if access.can_edit and y not in started]
         can_import = importable is None or org.pk in importable
@@ -54,5 +54,5 @@ def review_queue(request):
         waiting = waiting.filter(organization_id__in=ids)
     reports = list(waiting.order_by("status", "organization__name", "-year"))
     for report in reports:
-        report.due = deadline_of(report.organization, report.year, report.ever_published)
+        report.due = deadline_of(report.organization, report.year, report.first_published_at)
     return render(request, "workspace/review_queue.html", {"reports": reports})

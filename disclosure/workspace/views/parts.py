@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 
 from ... import workflow
 from ...actions import ActionError, EditConflict
-from ...checks import check_report
+from ...checks import by_severity, check_report
 from ...formats.values import NUMBER_PATTERN, format_value
 from ...permissions import get_report_or_404
 from ..forms import TableForm, TextPartForm, cell_name
@@ -54,12 +54,14 @@ def edit_part(request, slug, year, code):
                 return redirect("workspace:part", slug, year, code)
         else:
             messages.error(request, f"有 {len(form.errors)} 处填写有误，尚未保存。请按提示修改后再保存。")
-    findings = check_report(report)
+    findings = by_severity(check_report(report))
     context = report_context(report, access, findings)
-    context.update(part=part, form=form, conflict=conflict, editable=editable)
+    # Shown again after a POST, the form holds what was typed but not saved (a save redirects): leaving warns.
+    context.update(part=part, form=form, conflict=conflict, editable=editable, unsaved=request.method == "POST")
     context["part_findings"] = findings_of_part(report, part, findings)
     if part.is_table:
         context["number_pattern"] = NUMBER_PATTERN
+        context["has_entries"] = form.has_entries()
         context["grid"] = _grid(report, part, form, entered, context["part_findings"], request.method == "POST")
         context["grid_html"] = grid_html(context["grid"])
         return render(request, "workspace/part_table.html", context)

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from ... import rendering, workflow
 from ...actions import ActionError
-from ...checks import check_report
+from ...checks import by_severity, check_report
 from ...documents import export_document
 from ...formats import UnknownEdition
 from ...models import AnnualReport, OriginalDocument
@@ -22,6 +22,7 @@ from ..progress import deadline_of, part_states
 
 def report_context(report, access, findings):
     """What every page of a report shows around its content: status, deadline, navigator."""
+    findings = by_severity(findings)
     return {
         "report": report,
         "organization": report.organization,
@@ -31,7 +32,7 @@ def report_context(report, access, findings):
         "blocking": [f for f in findings if f.blocking],
         "warnings": [f for f in findings if not f.blocking],
         "states": part_states(report, report.entered_values(), findings),
-        "due": deadline_of(report.organization, report.year, report.ever_published),
+        "due": deadline_of(report.organization, report.year, report.first_published_at),
         "editable": access.can_edit and report.status == report.Status.DRAFT,
         "transitions": workflow.allowed_actions(report, access),
         "original": OriginalDocument.objects.filter(version__report=report)
@@ -133,7 +134,7 @@ def explained_findings(report, findings):
     (an explanation written for other numbers is shown as the previous one, to be confirmed again)."""
     explained = {e.finding_key: e for e in report.explanations.select_related("author")}
     items = []
-    for f in findings:
+    for f in by_severity(findings):
         explanation = explained.get(f.key)
         items.append((f, explanation, bool(explanation and explanation.covers(f))))
     return items
