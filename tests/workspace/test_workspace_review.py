@@ -472,3 +472,22 @@ def test_a_refused_correction_note_comes_back_in_its_box(people, as_user):
     assert "更正说明太长" in html(response) and "改" * 2001 in html(response)
     report.refresh_from_db()
     assert report.status == "published"
+
+
+def todo_items(response):
+    page = html(response)
+    if "待办" not in page:
+        return []
+    summary = page[page.index('id="todo-title"') : page.index("</section>", page.index('id="todo-title"'))]
+    return [re.sub(r"<[^>]+>", "", item).strip() for item in re.findall(r"<li[^>]*>(.*?)</li>", summary)]
+
+
+def test_the_dashboard_sums_up_what_waits_for_each_role(people, as_user):
+    report = submitted(people)
+    assert todo_items(as_user(people.reviewer_a).get("/workspace/")) == ["待审核 1 份"]
+    assert [item[:6] for item in todo_items(as_user(people.editor_a).get("/workspace/"))] == ["可以开始填报"]
+    workflow.return_report(report, people.reviewer_a, "请核对")
+    assert todo_items(as_user(people.editor_a).get("/workspace/"))[0] == "已退回 需要修改 1 份"
+    workflow.submit_report(report, people.editor_a)
+    workflow.approve_report(report, people.reviewer_a)
+    assert todo_items(as_user(people.reviewer_a).get("/workspace/")) == ["已审核待发布 1 份"]

@@ -35,8 +35,27 @@ def dashboard(request):
             {"organization": org, "access": access, "reports": mine, "can_start": can_start, "can_import": can_import}
         )
     context = {"rows": rows, "is_admin": roles.is_admin, "oversees": roles.oversees, "oversight_year": years[0]}
+    context["todo"] = to_do(rows)
     context.update(first_year=FIRST_YEAR, last_year=years[0])
     return render(request, "workspace/dashboard.html", context)
+
+
+def to_do(rows):
+    """What waits for the user, counted over the page's organizations (a reviewer of a district sees thirty
+    cards): drafts to fill or fix (returned ones apart), years to start, reports to review and to publish."""
+    Status = AnnualReport.Status
+    todo = {"drafts": 0, "returned": 0, "to_start": 0, "to_review": 0, "to_publish": 0}
+    for row in rows:
+        access = row["access"]
+        todo["to_start"] += len(row["can_start"])
+        for report in row["reports"]:
+            if access.can_edit and report.status == Status.DRAFT:
+                todo["returned" if report.return_reason else "drafts"] += 1
+            elif access.can_review and report.status == Status.SUBMITTED:
+                todo["to_review"] += 1
+            elif access.can_review and report.status == Status.APPROVED:
+                todo["to_publish"] += 1
+    return todo
 
 
 @login_required
