@@ -491,3 +491,12 @@ def test_the_dashboard_sums_up_what_waits_for_each_role(people, as_user):
     workflow.submit_report(report, people.editor_a)
     workflow.approve_report(report, people.reviewer_a)
     assert todo_items(as_user(people.reviewer_a).get("/workspace/")) == ["已审核待发布 1 份"]
+
+
+def test_submitting_during_the_reporting_year_is_flagged(people, as_user):
+    this_year = timezone.localdate().year
+    factories.complete_report(people.a, this_year)
+    page = html(as_user(people.editor_a).get(f"/workspace/agency-a/{this_year}/"))
+    assert f"{this_year}年尚未结束" in page
+    factories.complete_report(people.a, this_year - 1)
+    assert "尚未结束" not in html(as_user(people.editor_a).get(f"/workspace/agency-a/{this_year - 1}/"))

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from ... import rendering, workflow
@@ -49,6 +50,7 @@ def overview(request, slug, year):
     context = report_context(report, access, findings)
     context["items"] = explained_findings(report, findings)
     context["problems"] = workflow.submission_problems(report, findings) if "submit" in context["transitions"] else []
+    context["year_ongoing"] = report.year >= timezone.localdate().year
     context["return_form"] = ReturnForm(initial={"reason": kept_text(request, "reason")})
     context["correction_form"] = CorrectionForm(initial={"note": kept_text(request, "note")})
     context["publication"] = publication_state(report)
