@@ -188,3 +188,9 @@ def test_the_public_page_forgets_a_deleted_file(people, client):
     client.logout()
     assert "下载原文" not in client.get("/reports/agency-a/").content.decode()
     assert client.get("/reports/agency-a/2015/original").status_code == 404
+
+
+def test_refusing_an_earlier_year_points_to_the_past_years_page(people, client):
+    client.force_login(people.editor_a)
+    response = client.post("/workspace/agency-a/2015/start/", follow=True)
+    assert "只能作为文件附件保存：可在“补录往年报告”页面上传原文文件" in response.content.decode()
