@@ -25,7 +25,15 @@ from .checks import check_report
 from .formats import EDITIONS
 from .formats.layout import layout
 from .formats.values import format_value
-from .models import AnnualReport, Membership, Organization, PublishedVersion, Reminder, ReportEvent
+from .models import (
+    AnnualReport,
+    EarlierReportFile,
+    Membership,
+    Organization,
+    PublishedVersion,
+    Reminder,
+    ReportEvent,
+)
 from .publishing import publish_report
 
 User = get_user_model()
@@ -281,4 +289,24 @@ class ReminderAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EarlierReportFile)
+class EarlierReportFileAdmin(admin.ModelAdmin):
+    """The kept files of reports before the national format: uploaded and deleted on the workspace's 补录往年报告
+    page (which also removes the file from storage and refreshes the public pages), only listed here."""
+
+    list_display = ["organization", "year", "name", "size", "published_on", "uploaded_by", "uploaded_at"]
+    list_filter = ["year"]
+    search_fields = ["organization__name", "name", "sha256"]
+    list_select_related = ["organization", "uploaded_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -528,3 +528,47 @@ class OriginalDocument(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# 政府信息公开条例 took effect on 2008-05-01: the first annual reports are of 2008.
+FIRST_REPORT_YEAR = 2008
+FIRST_EDITION_YEAR = min(edition.first_year for edition in EDITIONS.values())
+
+
+class EarlierReportFile(models.Model):
+    """An annual report of a year before the national format (2008–2018), kept only as the file the agency
+    published: those reports were free-form, so there are no tables to store. One per organization and year;
+    uploaded on the 补录往年报告 page (``disclosure.earlier``), downloadable from the organization's public page."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name="机关", on_delete=models.PROTECT, related_name="earlier_reports"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    file = models.FileField("原文件", upload_to=_original_path, max_length=255)
+    name = models.CharField("原文件名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField("字节数")
+    published_on = models.DateField("原文发布日期")
+    source_url = models.URLField("原文网址", max_length=1000, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "2019年度以前的报告原文"
+        ordering = ["organization__name", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="one_earlier_report_per_year"),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_REPORT_YEAR, year__lt=FIRST_EDITION_YEAR), name="earlier_report_year"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.organization}{self.year}年度报告原文"
+
+    def clean(self):
+        if self.year is not None and not FIRST_REPORT_YEAR <= self.year < FIRST_EDITION_YEAR:
+            years = f"{FIRST_REPORT_YEAR}—{FIRST_EDITION_YEAR - 1}"
+            raise ValidationError({"year": f"只能保存{years}年度的报告原文；此后的报告按统一格式补录"})

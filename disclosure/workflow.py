@@ -183,7 +183,10 @@ FIRST_YEAR = min(edition.first_year for edition in EDITIONS.values())
 
 
 def pre_edition_message(year):
-    return f"{year}年度早于{FIRST_YEAR}年启用的统一格式，不能在系统中填报或导入；此前的自由格式报告只能作为文件附件保存"
+    return (
+        f"{year}年度早于{FIRST_YEAR}年启用的统一格式，不能在系统中填报或导入；"
+        "此前的自由格式报告只能作为文件附件保存：可在“补录往年报告”页面上传原文文件"
+    )
 
 
 def check_report_year(year, today=None):

@@ -7,7 +7,9 @@ import pytest
 from django.utils import timezone, translation
 from django_tasks.base import TaskResultStatus
 
+from disclosure import earlier
 from disclosure.models import AnnualReport, Organization
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +113,13 @@ def test_the_admin_names_the_render_tasks_and_the_password_warning_in_chinese(ad
     password = admin_client.get(f"/admin/auth/user/{admin_client.session['_auth_user_id']}/password/")
     password = password.content.decode()
     assert "停用后，该用户当前的密码将作废。" in password and "If disabled" not in password
+
+
+def test_earlier_report_files_are_listed_read_only(admin_client):
+    org = factories.organization("agency", name="测试局")
+    kept = earlier.store(org, 2016, name="2016年报.pdf", data=b"%PDF x", published_on=datetime.date(2017, 2, 1))
+    page = admin_client.get("/admin/disclosure/earlierreportfile/").content.decode()
+    assert "2019年度以前的报告原文" in page and "2016年报.pdf" in page
+    change = admin_client.get(f"/admin/disclosure/earlierreportfile/{kept.pk}/change/").content.decode()
+    assert 'name="_save"' not in change and "/delete/" not in change  # deleted in the workspace only
+    assert admin_client.get("/admin/disclosure/earlierreportfile/add/").status_code == 403

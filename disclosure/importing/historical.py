@@ -73,8 +73,8 @@ def import_historical(
     year = _year(recognition, year)
     edition = _edition(recognition, year)
     published_on = _published_on(recognition, year, published_on)
-    source_url = _source_url(source_url)
-    original_name = _original_name(original_name)
+    source_url = clean_source_url(source_url)
+    original_name = clean_original_name(original_name)
     _check_bytes(original_bytes)
     sha256 = hashlib.sha256(original_bytes).hexdigest()
     cells = _cells(edition, recognition.values if values is None else values)
@@ -124,7 +124,7 @@ def _store(organization, year, edition, texts, cells, imported, data, user, stor
     record(report, user, ReportEvent.Action.IMPORT, message=message, changes=changes)
     published_at = timezone.make_aware(datetime.datetime.combine(published_on, datetime.time(12)))
     version = publishing.freeze(report, user, False, published_at, imported=imported)
-    name = _file_name(organization, year, imported)
+    name = original_path(organization, year, imported["original_name"], imported["sha256"])
     saved = default_storage.save(name, ContentFile(data))
     stored.append(saved)
     OriginalDocument.objects.create(
@@ -163,10 +163,12 @@ def content_type_of(name):
     return CONTENT_TYPES.get(PurePath(name).suffix.lower(), OCTET_STREAM)
 
 
-def _file_name(organization, year, imported):
-    suffix = PurePath(imported["original_name"]).suffix.lower()
-    suffix = suffix if suffix in {".pdf", ".docx", ".doc", ".txt", ".html", ".htm"} else ".bin"
-    return f"originals/{organization.slug}/{year}/{imported['sha256']}{suffix}"
+def original_path(organization, year, original_name, sha256):
+    """originals/<org>/<year>/<sha256>.<ext>: named by the bytes' hash, never by the uploaded name (which may
+    hold anything); also where an earlier year's free-form report is kept (``disclosure.earlier``)."""
+    suffix = PurePath(original_name).suffix.lower()
+    suffix = suffix if suffix in {".pdf", ".docx", ".doc", ".txt", ".html", ".htm", ".wps"} else ".bin"
+    return f"originals/{organization.slug}/{year}/{sha256}{suffix}"
 
 
 # ---- checking what was given ----------------------------------------------------------------------
@@ -177,7 +179,10 @@ def _year(recognition, year):
     if year is None:
         raise ImportRefused("没有识别出报告年度，请填写年度")
     if year < FIRST_YEAR:
-        raise ImportRefused(f"{year}年度的报告早于{FIRST_YEAR}年版格式，不能按表格导入；此前的报告只能作为附件保存")
+        raise ImportRefused(
+            f"{year}年度的报告早于{FIRST_YEAR}年版格式，不能按表格导入；"
+            "此前的报告只能作为文件附件保存：可在“补录往年报告”页面上传原文文件"
+        )
     last_year = timezone.localdate().year - 1
     if year > last_year:
         raise ImportRefused(f"{year}年度尚未结束或刚结束，不能作为往年报告导入（往年报告最晚为{last_year}年度）")
@@ -202,6 +207,11 @@ def _published_on(recognition, year, given):
         raise ImportRefused("请填写原文的发布日期（原文中没有找到发布日期）")
     if isinstance(given, datetime.datetime):
         given = given.date()
+    return check_published_on(year, given)
+
+
+def check_published_on(year, given):
+    """A publication date of the report of ``year``: after the year ended, not after today."""
     if given > timezone.localdate():
         raise ImportRefused(f"原文发布日期 {given:%Y-%m-%d} 晚于今天，请核对")
     if given.year <= year:
@@ -228,7 +238,7 @@ def parse_date(text):
         return None
 
 
-def _source_url(url):
+def clean_source_url(url):
     url = (url or "").strip()
     if not url:
         return ""
@@ -241,7 +251,7 @@ def _source_url(url):
     return url
 
 
-def _original_name(name):
+def clean_original_name(name):
     name = PurePath(str(name or "").replace("\\", "/")).name.replace("\x00", "").strip()
     if not name:
         raise ImportRefused("缺少原文件名")

@@ -6,7 +6,9 @@
 
 from django.utils import timezone
 
-from ..models import Organization, PublishedVersion
+from ..earlier import kind_of
+from ..models import EarlierReportFile, Organization, PublishedVersion
+from .downloads import facts
 
 READY = PublishedVersion.RenderState.READY  # only versions whose rendering is ready are public
 
@@ -50,6 +52,13 @@ def organization_reports(org):
         year = item["report__year"]
         reports.append({"year": year, "version": item["current"], **_status(org.deadline(year), item["first"])})
     return sorted(reports, key=lambda r: r["year"], reverse=True)
+
+
+def earlier_files(org):
+    """The files an organization's reports before the national format were kept as, newest year first."""
+    rows = EarlierReportFile.objects.filter(organization=org).order_by("-year")
+    rows = rows.values("year", "name", "size", "published_on", "source_url")
+    return [{**row, "facts": facts(kind_of(row["name"]), row["size"])} for row in rows]
 
 
 def year_reports(year, root=None):

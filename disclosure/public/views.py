@@ -25,13 +25,13 @@ from ..formats import UnknownEdition, edition_for_year, get_edition
 from ..formats.layout import layout, mark_label_levels
 from ..formats.values import format_value
 from ..importing.historical import content_type_of
-from ..models import Organization, OriginalDocument, PublishedVersion
+from ..models import FIRST_EDITION_YEAR, EarlierReportFile, Organization, OriginalDocument, PublishedVersion
 from ..permissions import OversightScope
 from ..regions import parents_map, subtree_ids
 from ..rendering import WIDE_TABLE_COLUMNS, grid_columns
 from . import files
 from .downloads import download_links
-from .listing import organization_reports, organization_tree, summary_years, year_reports
+from .listing import earlier_files, organization_reports, organization_tree, summary_years, year_reports
 from .opendata import document_csv
 from .pagecache import cached_page
 
@@ -66,11 +66,16 @@ def home(request):
 @cached_page
 def organization(request, slug):
     below = Organization.objects.filter(parent=OuterRef("pk"))
+    kept = EarlierReportFile.objects.filter(organization=OuterRef("pk"))
     org = get_object_or_404(
-        Organization.objects.select_related("parent").annotate(has_children=Exists(below)), slug=slug
+        Organization.objects.select_related("parent").annotate(has_children=Exists(below), has_earlier=Exists(kept)),
+        slug=slug,
     )
     years = summary_years(org) if org.has_children else []  # an agency's page costs no query more
     context = {"organization": org, "reports": organization_reports(org), "summary_years": years}
+    # Likewise the files of reports before the national format: read only when there are some.
+    context["earlier"] = earlier_files(org) if org.has_earlier else []
+    context["first_year"] = FIRST_EDITION_YEAR
     return _short_cache(render(request, "public/organization.html", context))
 
 
@@ -228,13 +233,17 @@ def contents(version):
 @require_safe
 @cached_page
 def original(request, slug, year):
-    """The original a report was imported from, always as a download: an HTML page saved from another site
-    is never rendered on our origin (it would run with our cookies), only offered as bytes to save."""
-    found = get_object_or_404(
-        OriginalDocument.objects.filter(version__render_state=READY),
-        version__report__organization__slug=slug,
-        version__report__year=year,
-    )
+    """The original a report was imported from — or, for a year before the national format, the file its
+    free-form report was kept as — always as a download: an HTML page saved from another site is never
+    rendered on our origin (it would run with our cookies), only offered as bytes to save."""
+    if year < FIRST_EDITION_YEAR:
+        found = get_object_or_404(EarlierReportFile, organization__slug=slug, year=year)
+    else:
+        found = get_object_or_404(
+            OriginalDocument.objects.filter(version__render_state=READY),
+            version__report__organization__slug=slug,
+            version__report__year=year,
+        )
     etag = f'"{found.sha256}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:

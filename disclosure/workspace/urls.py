@@ -48,6 +48,8 @@ urlpatterns = [
     # A token is 32 characters, so an organization whose slug is "import" keeps its report pages.
     re_path(r"^import/(?P<token>[A-Za-z0-9_-]{32})/$", never_cache(imports.review), name="import_review"),
     path("<slug:slug>/past-years/", imports.past, name="past_years"),
+    path("<slug:slug>/past-years/earlier/", imports.earlier_upload, name="earlier_upload"),
+    path("<slug:slug>/past-years/earlier/<year:year>/delete/", imports.earlier_delete, name="earlier_delete"),
     path(REPORT + "start/", report.start, name="start"),
     path(REPORT, report.overview, name="report"),
     path(REPORT + "part/<slug:code>/", parts.edit_part, name="part"),

@@ -271,7 +271,7 @@ def test_a_failure_after_the_file_was_written_leaves_nothing(region, monkeypatch
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"year": 2018}, "只能作为附件保存"),
+        ({"year": 2018}, "只能作为文件附件保存"),
         ({"year": datetime.date.today().year}, "不能作为往年报告导入"),
         ({"published_on": datetime.date(2020, 12, 1)}, "早于2020年度结束"),
         ({"published_on": datetime.date.today() + datetime.timedelta(days=2)}, "晚于今天"),

@@ -9,7 +9,7 @@ import pytest
 
 from disclosure import workflow
 from disclosure.formats import edition_for_year
-from disclosure.models import AnnualReport
+from disclosure.models import AnnualReport, EarlierReportFile
 from tests import factories
 
 WHO = ["anonymous", "editor_a", "editor_b", "reviewer_a", "reviewer_parent", "admin"]
@@ -325,3 +325,50 @@ def test_a_supervising_office_imports_for_the_organizations_below_it_not_its_own
     data = {**form_data(review), "organization": "district", "action": "historical"}
     assert "选择一个有效的选项" in client.post(review.request["PATH_INFO"], data).content.decode()
     assert not AnnualReport.objects.exists()
+
+
+# Reports before the national format, kept as files (disclosure.earlier): the same people as the imports.
+EARLIER_STATUS = {"editor_a": 302, "editor_b": 404, "reviewer_a": 404, "reviewer_parent": 302, "admin": 302}
+
+
+def _earlier_form():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    file = SimpleUploadedFile("2015.pdf", b"%PDF-1.4 report", content_type="application/pdf")
+    return {"year": "2015", "file": file, "published_on": "2016-01-20"}
+
+
+def _login_redirect(response):
+    return response.status_code == 302 and response.url.startswith("/workspace/login/?next=")
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_it_lets_only_who_may_import_keep_an_earlier_report_file(people, as_user, who):
+    client = as_user(person(people, who))
+    response = client.post("/workspace/agency-a/past-years/earlier/", _earlier_form())
+    if who == "anonymous":
+        assert _login_redirect(response)
+    else:
+        assert response.status_code == EARLIER_STATUS[who]
+    assert EarlierReportFile.objects.exists() == (EARLIER_STATUS.get(who) == 302)
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_the_earlier_upload_address_sends_who_may_to_the_page_and_others_away(people, as_user, who):
+    response = as_user(person(people, who)).get("/workspace/agency-a/past-years/earlier/")
+    if who == "anonymous":
+        assert _login_redirect(response)
+    else:
+        assert response.status_code == EARLIER_STATUS[who]
+        assert EARLIER_STATUS[who] == 404 or response.url == "/workspace/agency-a/past-years/"
+
+
+@pytest.mark.parametrize("who", WHO)
+def test_it_lets_only_who_may_import_delete_an_earlier_report_file(people, as_user, who):
+    as_user(people.editor_a).post("/workspace/agency-a/past-years/earlier/", _earlier_form())
+    response = as_user(person(people, who)).post("/workspace/agency-a/past-years/earlier/2015/delete/")
+    if who == "anonymous":
+        assert _login_redirect(response)
+    else:
+        assert response.status_code == EARLIER_STATUS[who]
+    assert EarlierReportFile.objects.exists() == (EARLIER_STATUS.get(who) != 302)

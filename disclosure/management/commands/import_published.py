@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand
 from disclosure.importing import ImportRefused
 from disclosure.importing.bulk import process
 from disclosure.importing.files import collect
-from disclosure.importing.historical import _source_url
+from disclosure.importing.historical import clean_source_url
 from disclosure.models import Organization
 
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         try:
             organization = _organization(org)
             published_on = _date(published_on)
-            source_url = _source_url(source_url)
+            source_url = clean_source_url(source_url)
             files = list(collect(paths))
         except (Refused, ImportRefused) as e:
             self.stderr.write(f"拒绝：{e}")

@@ -18,16 +18,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
-from ... import workflow
+from ... import earlier, workflow
 from ...actions import ActionError
 from ...formats.values import NUMBER_PATTERN
 from ...importing import ImportRefused, uploads
 from ...importing.files import read_zip
 from ...importing.historical import import_historical
 from ...importing.review import build_review, last_year
-from ...models import AnnualReport, Organization
+from ...models import AnnualReport, EarlierReportFile, Organization
 from ...permissions import get_organization_or_404, oversight_scope_or_404, roles_of
 from ..grids import grid_html, input_grid
 from ..progress import past_years
@@ -42,6 +42,37 @@ class UploadForm(forms.Form):
         error_messages=FILE_ERRORS,
         help_text="网页（.html/.htm）、Word（.docx）、PDF（有文字层）或文本（.txt），"
         f"不超过 {uploads.megabytes(uploads.MAX_UPLOAD_SIZE)}",
+    )
+
+
+class EarlierForm(forms.Form):
+    """A report of a year before the national format, kept as its file (``disclosure.earlier``)."""
+
+    year = forms.TypedChoiceField(
+        label="年度",
+        coerce=int,
+        choices=[("", "请选择年度"), *((y, f"{y}年度") for y in earlier.YEARS)],
+        error_messages={"required": "请选择报告所属年度", "invalid_choice": "请选择列出的年度"},
+    )
+    file = forms.FileField(
+        label="报告原文件",
+        error_messages=FILE_ERRORS,
+        help_text="当年在网站上发布的原文：网页（.html/.htm）、PDF、Word（.doc/.docx）、WPS 或文本（.txt），"
+        f"不超过 {uploads.megabytes(uploads.MAX_UPLOAD_SIZE)}",
+    )
+    published_on = forms.DateField(
+        label="原发布日期",
+        help_text="报告在原网站上发布的日期",
+        error_messages={"required": "请填写原发布日期", "invalid": "请按“年-月-日”填写原发布日期"},
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    source_url = forms.URLField(
+        label="原文网址",
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        help_text="可不填",
+        error_messages={"invalid": "请填写有效的网址（http:// 或 https:// 开头）"},
     )
 
 
@@ -362,17 +393,82 @@ def _batch_items(files):
 # ---- 补录往年报告 -------------------------------------------------------------------------------------
 
 
-@login_required
-@require_safe
-def past(request, slug):
-    """The years before this one and last that an organization's report can still be brought in for."""
+def _past_organization(request, slug):
+    """The organization of a 补录往年报告 page, the requester's access there and whether they may import for it;
+    404 for anyone who may neither edit nor import for it."""
     organization, access = get_organization_or_404(request, slug)
     ids = importable_ids(request)
     can_import = ids is None or organization.pk in ids
     if not (access.can_edit or can_import):
         raise Http404("没有找到该页面")
+    return organization, access, can_import
+
+
+@login_required
+@require_safe
+def past(request, slug):
+    """The years before this one and last that an organization's report can still be brought in for."""
+    organization, access, can_import = _past_organization(request, slug)
+    return _render_past(request, organization, access, can_import, EarlierForm() if can_import else None)
+
+
+def _render_past(request, organization, access, can_import, earlier_form, status=200):
     started = dict(AnnualReport.objects.filter(organization=organization).values_list("year", "status"))
     years = [{"year": y, "started": y in started} for y in past_years()]
     context = {"organization": organization, "access": access, "can_import": can_import, "years": years}
     context["first_year"] = workflow.FIRST_YEAR
-    return render(request, "workspace/import_past.html", context)
+    context["earlier_files"] = EarlierReportFile.objects.filter(organization=organization).order_by("-year")
+    context["earlier_form"] = earlier_form
+    context["refused"] = getattr(request, "upload_refused", "")
+    return render(request, "workspace/import_past.html", context, status=status)
+
+
+@login_required
+@limited_upload(uploads.MAX_UPLOAD_SIZE)
+def earlier_upload(request, slug):
+    """Keep the file of a report of a year before the national format; the 补录往年报告 page shows the form."""
+    organization, access, can_import = _past_organization(request, slug)
+    if not can_import:
+        raise Http404("没有找到该页面")
+    if request.method != "POST" and not _was_refused(request):
+        return redirect("workspace:past_years", organization.slug)
+    form = EarlierForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            kept = earlier.store(
+                organization,
+                data["year"],
+                name=data["file"].name,
+                data=_read_limited(data["file"]),
+                published_on=data["published_on"],
+                source_url=data["source_url"],
+                user=request.user,
+            )
+        except ImportRefused as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(request, f"已保存{kept.year}年度报告原文“{kept.name}”，公众页面可下载")
+            return redirect("workspace:past_years", organization.slug)
+    status = 413 if _was_refused(request) else 200
+    return _render_past(request, organization, access, can_import, form, status=status)
+
+
+def _read_limited(item):
+    """The upload's bytes, refused before reading when it is larger than one report file may be."""
+    uploads.refuse_too_big(item.size, uploads.MAX_UPLOAD_SIZE)
+    return item.read()
+
+
+@login_required
+@require_POST
+def earlier_delete(request, slug, year):
+    organization, _, can_import = _past_organization(request, slug)
+    if not can_import:
+        raise Http404("没有找到该页面")
+    kept = EarlierReportFile.objects.filter(organization=organization, year=year).first()
+    if kept is None:
+        raise Http404("没有找到该文件")
+    earlier.delete(kept, request.user)
+    messages.success(request, f"已删除{year}年度报告原文“{kept.name}”")
+    return redirect("workspace:past_years", organization.slug)
