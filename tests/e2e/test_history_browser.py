@@ -44,7 +44,7 @@ def test_next_year_carries_in_from_an_imported_report(live_server, browser, e2e_
 
     log_in(page, live_server.url, "editor_a")
     page.get_by_role("button", name=f"开始填报{year}年度报告").click()
-    expect(page.get_by_text(f"从{year - 1}年度报告带入")).to_be_visible()
+    expect(page.get_by_text(f"能从{year - 1}年度报告带入的数据已带入")).to_be_visible()
     page.get_by_role("link", name="三、收到和处理政府信息公开申请情况").first.click()
     row = "二、上年结转政府信息公开申请数量"
     expect(cell(page, row, "自然人")).to_have_value(str(forward["natural_person"]))

@@ -128,7 +128,7 @@ def test_editor_fills_and_submits_reviewer_returns_then_approves(live_server, br
 
     # The reviewer of the parent government returns it with a reason.
     log_in(page, base, "reviewer_parent")
-    page.get_by_role("link", name="待审核").click()
+    page.get_by_role("link", name="待审核", exact=True).click()
     page.get_by_role("link", name=re.compile(f"测试区甲局{year}年度")).click()
     page.get_by_role("link", name="预览").click()
     expect(page.get_by_text("人员力量不足。")).to_be_visible()
