@@ -14,6 +14,7 @@ class Bar:
     y: float
     width: float
     height: float
+    note: str = ""  # under the label: what the value covers (the reports counted)
 
     @property
     def centre(self):
@@ -35,23 +36,32 @@ class BarChart:
     def label_y(self):
         return self.baseline + 16
 
+    @property
+    def note_y(self):
+        return self.label_y + 14
 
-def bar_chart(points, width=360, height=170, top=20, bottom=24, gap=0.35):
+
+NOTE_ROOM = 14  # the height a line of notes under the labels takes
+
+
+def bar_chart(points, width=360, height=170, top=20, bottom=24, gap=0.35, notes=None):
     """Vertical bars of ``points`` [(label, value or None, printed)] scaled to the largest value; a missing
-    value has no bar, only its printed "—"."""
+    value has no bar, only its printed "—". ``notes``, one a bar, are written under the labels."""
+    if notes:
+        height, bottom = height + NOTE_ROOM, bottom + NOTE_ROOM
+    notes = notes or [""] * len(points)
     baseline = height - bottom
     room = baseline - top
     largest = max((v for _, v, _ in points if v), default=0)
     step = width / max(len(points), 1)
     bars = []
-    for i, (label, value, printed) in enumerate(points):
+    for i, ((label, value, printed), note) in enumerate(zip(points, notes, strict=True)):
         h = float(room * value / largest) if value and largest else 0.0
         if value and h < 1:
             h = 1.0  # a figure above zero stays visible
         w = step * (1 - gap)
-        bars.append(
-            Bar(label, printed, round(i * step + (step - w) / 2, 1), round(baseline - h, 1), round(w, 1), round(h, 1))
-        )
+        x = round(i * step + (step - w) / 2, 1)
+        bars.append(Bar(label, printed, x, round(baseline - h, 1), round(w, 1), round(h, 1), note))
     return BarChart(width, height, baseline, bars)
 
 

@@ -73,6 +73,7 @@ class CheckInput:
 @dataclass
 class Rule:
     id: str
+    name: str  # what the pages call the rule: its id is for the code and the docs only
     severity: str
     check: object
     incomplete: bool = False
@@ -417,19 +418,25 @@ def check_government_oversight(data):
 RULES = {
     r.id: r
     for r in (
-        Rule("blank", BLOCKING, check_blanks, incomplete=True),
-        Rule("T3-sum", BLOCKING, check_results_total),
-        Rule("T3-balance", BLOCKING, check_balance),
-        Rule("T3-total", BLOCKING, check_row_totals),
-        Rule("T4-sum", BLOCKING, check_litigation_totals),
-        Rule("X-carry", WARNING, check_carry_over),
-        Rule("X-stock", WARNING, check_stock),
-        Rule("N-fee", WARNING, check_fee_explained),
-        Rule("N-text", WARNING, check_text_numbers),
-        Rule("N-year", WARNING, check_text_year),
-        Rule("N-oversight", WARNING, check_government_oversight),
+        Rule("blank", "未填写内容", BLOCKING, check_blanks, incomplete=True),
+        Rule("T3-sum", "办理结果总计", BLOCKING, check_results_total),
+        Rule("T3-balance", "申请数量平衡", BLOCKING, check_balance),
+        Rule("T3-total", "申请人总计", BLOCKING, check_row_totals),
+        Rule("T4-sum", "复议诉讼总计", BLOCKING, check_litigation_totals),
+        Rule("X-carry", "上年结转", WARNING, check_carry_over),
+        Rule("X-stock", "现行有效件数", WARNING, check_stock),
+        Rule("N-fee", "信息处理费说明", WARNING, check_fee_explained),
+        Rule("N-text", "正文数字与表格一致", WARNING, check_text_numbers),
+        Rule("N-year", "正文年度", WARNING, check_text_year),
+        Rule("N-oversight", "监督保障内容", WARNING, check_government_oversight),
     )
 }
+
+
+def rule_name(rule_id):
+    """The Chinese name of a rule, for the pages (the id itself for a rule no longer known)."""
+    rule = RULES.get(rule_id)
+    return rule.name if rule else rule_id
 
 
 __all__ = ["BLOCKING", "NOT_APPLICABLE", "WARNING", "Finding", "check_report", "run_checks"]

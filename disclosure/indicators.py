@@ -1,7 +1,8 @@
 """Indicators and prompts of a supervising office (issue 9, item 3): for its subtree and for each agency, the
-applications received over the last five years, the shares of the results (予以公开 … 不予处理), the 纠错率 of
-行政复议 and 行政诉讼 (结果纠正 ÷ 总计); and prompts — not findings — for agencies whose key figures jump more
-than threefold or fall to zero against last year, or that received no application three years running.
+applications received over the last five years (with how many reports each year's figure covers), the shares
+of the results (予以公开 … 其他处理: every row （七）总计 adds up), the 纠错率 of 行政复议 and 行政诉讼
+(结果纠正 ÷ 总计); and prompts — not findings — for agencies whose key figures jump more than threefold or fall
+to zero against last year, or that received no application three years running.
 
 Every cell is named by the edition's description (``formats``): a year's cells are read under its own
 edition, and years compare by code. The subtree's figures come from ``RegionTotal`` and an agency's from its
@@ -12,11 +13,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 
 from .formats import UnknownEdition, edition_for_year
 from .formats.values import derive, format_value
-from .models import Organization, PublishedFigure, RegionTotal
+from .models import AnnualReport, Organization, PublishedFigure, RegionTotal
 
 YEARS_SHOWN = 5
 JUMP = 3  # a figure more than this many times last year's is prompted
@@ -69,6 +70,13 @@ def region_values(scope, years):
     return _by_year(((*key, value) for key, value in summed.items()), editions)
 
 
+def region_report_counts(scope, years):
+    """{year: the subtree's published reports}, those the year's summed figures cover: one query. A year
+    still being published sits beside complete ones, and the reader must see which is which."""
+    counted = scope.within(AnnualReport.objects.with_publication().filter(ever_published=True, year__in=years))
+    return dict(counted.order_by().values("year").annotate(n=Count("pk")).values_list("year", "n"))
+
+
 def _current_figures():
     """The figures of each report's current published version."""
     return PublishedFigure.objects.filter(version__number=F("version__report__version"))
@@ -103,10 +111,20 @@ def percent(part, whole):
 class YearValue:
     year: int
     value: Decimal | None  # None: no published figure (or no format) that year
+    reports: int | None = None  # the published reports the figure covers (a subtree's), None: one agency's
 
     @property
     def printed(self):
         return "—" if self.value is None else format_value(self.value)
+
+    @property
+    def coverage(self):
+        """ "（22 份报告）" beside a subtree's figure, "" for one agency's."""
+        return "" if self.reports is None else reports_note(self.reports)
+
+
+def reports_note(count):
+    return f"（{count} 份报告）"
 
 
 @dataclass
@@ -161,12 +179,12 @@ class Indicators:
         return self.shares[0].whole if self.shares else Decimal(0)
 
 
-def _received(values, years):
+def _received(values, years, counts=None):
     found = []
     for year in years:
         edition, cells = edition_or_none(year), values.get(year)
         value = cells.get(_tables(edition)[0].received_key()) if edition and cells else None
-        found.append(YearValue(year, value))
+        found.append(YearValue(year, value, None if counts is None else counts.get(year, 0)))
     return found
 
 
@@ -176,7 +194,8 @@ def _shares(edition, cells):
         (row.name, sum((cells.get(k) or Decimal(0) for k in keys), Decimal(0)))
         for row, keys in applications.outcome_keys()
     ]
-    whole = sum((value for _, value in parts), Decimal(0))
+    # The shares are of the table's own （七）总计, which these rows make up (``outcome_keys``).
+    whole = cells.get(applications.results_total_key()) or sum((value for _, value in parts), Decimal(0))
     return [Share(label, value, whole) for label, value in parts]
 
 
@@ -198,13 +217,14 @@ def shown_years(year):
     return list(range(year - YEARS_SHOWN + 1, year + 1))
 
 
-def indicators_of(values, year):
-    """The indicators of the year from {year: values} (the subtree's or one agency's)."""
+def indicators_of(values, year, counts=None):
+    """The indicators of the year from {year: values} (the subtree's or one agency's), and for a subtree
+    {year: reports counted}."""
     edition = edition_for_year(year)
     cells = values.get(year, {})
     return Indicators(
         year=year,
-        received=_received(values, shown_years(year)),
+        received=_received(values, shown_years(year), counts),
         received_label=_tables(edition)[0].row(_tables(edition)[0].new_row).label,
         shares=_shares(edition, cells),
         rates=_rates(edition, cells),
@@ -213,7 +233,8 @@ def indicators_of(values, year):
 
 
 def region_indicators(scope, year):
-    return indicators_of(region_values(scope, shown_years(year)), year)
+    years = shown_years(year)
+    return indicators_of(region_values(scope, years), year, region_report_counts(scope, years))
 
 
 def agency_indicators(organization, year):

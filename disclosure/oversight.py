@@ -78,8 +78,9 @@ class OverviewRow:
     state: str
     timeliness: Timeliness
     last_activity: datetime.datetime | None
-    blocking: int = 0
+    blocking: int = 0  # errors: figures or texts that are wrong
     warnings: int = 0
+    incomplete: int = 0  # things not filled in yet (未填写): not errors
 
     @property
     def state_label(self):
@@ -189,15 +190,34 @@ def check_key(report):
     )
 
 
+def stored_key(report, incomplete):
+    """What ``findings_key`` holds: the ``check_key`` the counts were found for, and the number of
+    incomplete findings (未填写), which ``blocking_count`` includes — kept in the key rather than in a
+    field of its own, which would take a migration."""
+    return f"{check_key(report)}|{incomplete}"
+
+
+def stored_counts(report):
+    """(errors, incomplete, warnings) stored on the report, or None when they are not of its current
+    content (or were stored before the incomplete ones were counted apart)."""
+    key, _, incomplete = (report.findings_key or "").rpartition("|")
+    if not key or key != check_key(report) or not incomplete.isdigit():
+        return None
+    incomplete = int(incomplete)
+    return (report.blocking_count or 0) - incomplete, incomplete, report.warning_count or 0
+
+
 def finding_counts(reports, year, organizations):
-    """{organization id: (errors, warnings)} of the given reports (loaded without cells): the stored counts
-    where they are current, else checked now — the stale reports' cells and last year's read at once — and
-    stored (an UPDATE of those three fields only, leaving ``updated_at`` alone: a save in between moves
-    ``updated_at``, so a count stored for older content is never taken for current)."""
+    """{organization id: (errors, incomplete, warnings)} of the given reports (loaded without cells): the
+    stored counts where they are current, else checked now — the stale reports' cells and last year's read
+    at once — and stored (an UPDATE of those three fields only, leaving ``updated_at`` alone: a save in
+    between moves ``updated_at``, so a count stored for older content is never taken for current). Errors
+    do not include what is merely not filled in yet (未填写), as on the report's own page."""
     counts, stale = {}, {}
     for organization_id, report in reports.items():
-        if report.findings_key and report.findings_key == check_key(report):
-            counts[organization_id] = (report.blocking_count or 0, report.warning_count or 0)
+        found = stored_counts(report)
+        if found is not None:
+            counts[organization_id] = found
         else:
             stale[organization_id] = report
     if not stale:
@@ -212,9 +232,10 @@ def finding_counts(reports, year, organizations):
     for organization_id, report in stale.items():
         findings = found.get(organization_id, [])
         blocking = sum(1 for f in findings if f.blocking)
-        counts[organization_id] = (blocking, len(findings) - blocking)
-        report.findings_key = check_key(report)
-        report.blocking_count, report.warning_count = counts[organization_id]
+        incomplete = sum(1 for f in findings if f.blocking and f.incomplete)
+        counts[organization_id] = (blocking - incomplete, incomplete, len(findings) - blocking)
+        report.findings_key = stored_key(report, incomplete)
+        report.blocking_count, report.warning_count = blocking, len(findings) - blocking
     AnnualReport.objects.bulk_update(
         stale.values(), ["findings_key", "blocking_count", "warning_count"], batch_size=STORE_BATCH
     )
@@ -242,8 +263,9 @@ def overview_rows(scope, year, today=None):
                 state=state_of(report),
                 timeliness=Timeliness(org.deadline(year), published_on, today),
                 last_activity=getattr(report, "last_activity", None),
-                blocking=counts.get(org.pk, (0, 0))[0],
-                warnings=counts.get(org.pk, (0, 0))[1],
+                blocking=counts.get(org.pk, (0, 0, 0))[0],
+                incomplete=counts.get(org.pk, (0, 0, 0))[1],
+                warnings=counts.get(org.pk, (0, 0, 0))[2],
             )
         )
     return rows
@@ -265,7 +287,7 @@ SORTS = {
         "按逾期天数",
         lambda r: (-r.timeliness.days_late if not r.timeliness.published_on else 1, r.organization.name),
     ),
-    "findings": ("按错误数", lambda r: (-r.blocking, -r.warnings, r.organization.name)),
+    "findings": ("按错误数", lambda r: (-r.blocking, -r.incomplete, -r.warnings, r.organization.name)),
 }
 
 
@@ -299,6 +321,7 @@ class RegionFinding:
     report: object  # the AnnualReport, for the link to the cell where the finding is fixed
     part: object  # the edition's Part the finding is in
     finding: object  # checks.Finding
+    editable: bool = False  # whether the viewer may edit the report now (the link says 去修改, else 查看)
 
 
 def part_of(edition, finding):

@@ -15,21 +15,32 @@ from django.db.models import Max
 from django.utils import timezone
 
 from .models import AnnualReport, Membership, Organization, Reminder
-from .oversight import STATES, state_of
+from .oversight import CORRECTING, NOT_STARTED, RETURNED, STATES, state_of
 
 # An agency may be reminded from this many days before its deadline on (and any time after it).
 REMIND_BEFORE_DAYS = 14
 MAX_PER_REQUEST = 1000  # organizations one sending may name
 
 
+# The states in which the next step is the editors' (a report submitted or approved waits for its reviewer).
+EDITORS_TURN = frozenset({NOT_STARTED, AnnualReport.Status.DRAFT, RETURNED, CORRECTING})
+
+
+def due(state, deadline, published, today):
+    """Whether an agency is to be reminded: its editors' turn, nothing published yet, the deadline near or
+    past."""
+    return state in EDITORS_TURN and not published and (deadline - today).days <= REMIND_BEFORE_DAYS
+
+
 def can_remind(row):
-    """Whether the overview offers a reminder for the row: nothing published yet, the deadline near or past."""
-    return row.timeliness.published_on is None and row.timeliness.days_late >= -REMIND_BEFORE_DAYS
+    """Whether the overview offers a reminder for the row (``due``)."""
+    return due(row.state, row.timeliness.deadline, row.timeliness.published_on is not None, row.timeliness.today)
 
 
 def mark_rows(rows, year):
-    """Give each overview row ``last_reminder`` (when its latest reminder was sent) and ``remindable`` (a box to
-    tick: not published, deadline near or past, not reminded today): one query."""
+    """Give each overview row ``last_reminder`` (when its latest reminder was sent), ``no_email`` (due, but no
+    editor has an address to write to) and ``remindable`` (a box to tick: due, not reminded today, someone
+    to write to): two queries."""
     last = dict(
         Reminder.objects.filter(year=year, organization_id__in=[r.organization.pk for r in rows])
         .values("organization_id")
@@ -38,10 +49,13 @@ def mark_rows(rows, year):
         .order_by()
     )
     today = timezone.localdate()
+    due_ids = [r.organization.pk for r in rows if can_remind(r)]
+    addressed = editor_addresses(due_ids) if due_ids else {}
     for row in rows:
         row.last_reminder = last.get(row.organization.pk)
         reminded_today = row.last_reminder is not None and timezone.localdate(row.last_reminder) == today
-        row.remindable = can_remind(row) and not reminded_today
+        row.no_email = can_remind(row) and not addressed.get(row.organization.pk)
+        row.remindable = can_remind(row) and not reminded_today and not row.no_email
     return rows
 
 
@@ -75,7 +89,8 @@ def send_reminders(scope, year, organization_ids, sender, link_for, today=None):
     )
     for org in Organization.objects.filter(pk__in=inside).order_by("name"):
         report = reports.get(org.pk)
-        if (report is not None and report.ever_published) or (org.deadline(year) - today).days > REMIND_BEFORE_DAYS:
+        published = report is not None and report.ever_published
+        if not due(state_of(report), org.deadline(year), published, today):
             outcome.not_due.append(org)
         elif org.pk in reminded:
             outcome.already.append(org)

@@ -5,15 +5,17 @@ rows per root, whatever the number of agencies. Asked to, reports submitted or a
 are counted too, from their current cells, computed here (for a report being corrected, its new figures
 replace those of its published version). Only entered cells are summed; every total is derived from the
 sums by the edition's own derivations (``formats.values.derive``), never summed separately. "/" is not a
-number and adds nothing.
+number and adds nothing; a cell no counted report gives a number for, and some give "/", sums to "/" (a
+规章 row of agencies that make none), not to a blank.
 """
 
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
-from .formats import CellKey, UnknownEdition, edition_for_year
+from .formats import NOT_APPLICABLE, CellKey, UnknownEdition, edition_for_year
 from .formats.values import derive, format_value
 from .models import AnnualReport, Cell, Organization, PublishedFigure, PublishedVersion, RegionTotal
 
@@ -77,6 +79,15 @@ def region_sums(scope, year, include_pending=False):
         )
         _add(sums, replaced, sign=-1)
     entered = {spec.key: sums[spec.key] for spec in edition.entered_cells() if spec.key in sums}
+    slashes = _current_slashes(scope, year)
+    if include_pending:
+        # a report being corrected: its new cells stand for its published figures
+        slashes = (
+            slashes
+            - _keys(_current_figures_of(corrected))
+            + _keys(Cell.objects.filter(report_id__in=pending_ids, not_applicable=True))
+        )
+    _put_slashes(entered, slashes)
     counted = _counted_reports(scope, year, include_pending)
     missing = scope.within(Organization.objects.all(), "pk").exclude(pk__in=counted.values("organization_id"))
     return Sums(
@@ -111,6 +122,15 @@ def public_sums(scope, year):
         _add(sums, _figure_sums([pk for pk, _ in unready]), sign=-1)
         _add(sums, _figure_sums(list(newest.values())))
     entered = {spec.key: sums[spec.key] for spec in edition.entered_cells() if sums.get(spec.key) is not None}
+    slashes = _current_slashes(scope, year)
+    if unready:
+        unready_reports = [r for _, r in unready]
+        slashes = (
+            slashes
+            - _keys(_current_figures_of(unready_reports))
+            + _keys(PublishedFigure.objects.filter(version_id__in=list(newest.values()), not_applicable=True))
+        )
+    _put_slashes(entered, slashes)
     public = scope.within(
         AnnualReport.objects.filter(year=year).filter(
             Exists(PublishedVersion.objects.filter(report=OuterRef("pk"), render_state=READY))
@@ -120,6 +140,34 @@ def public_sums(scope, year):
 
 
 READY = PublishedVersion.RenderState.READY
+
+
+def _keys(rows):
+    """Counter({CellKey: how many of the figures or cells are of it})."""
+    counted = rows.values_list("table", "row", "column").annotate(n=Count("pk")).order_by()
+    return Counter({CellKey(table, row, column): n for table, row, column, n in counted})
+
+
+def _current_figures_of(report_ids):
+    """The "/" figures of the given reports' current published versions."""
+    return PublishedFigure.objects.filter(
+        version__report_id__in=report_ids, version__number=F("version__report__version"), not_applicable=True
+    )
+
+
+def _current_slashes(scope, year):
+    """The cells some current published version of the subtree's year gives as "/": one query."""
+    figures = PublishedFigure.objects.filter(
+        version__report__year=year, version__number=F("version__report__version"), not_applicable=True
+    )
+    return _keys(scope.within(figures, "version__report__organization_id"))
+
+
+def _put_slashes(entered, slashes):
+    """ "/" in the cells no counted report gives a number for and some give "/" (``slashes``: a Counter)."""
+    for key, count in slashes.items():
+        if count > 0 and entered.get(key) is None:
+            entered[key] = NOT_APPLICABLE
 
 
 def _figure_sums(version_ids):
@@ -175,13 +223,20 @@ def drill_down(scope, year, key, include_pending=False):
     return sorted(found, key=lambda item: (-item.value, item.organization.name))
 
 
+def counted_reports(scope, year, include_pending=False):
+    """How many reports the year's sums count."""
+    return _counted_reports(scope, year, include_pending).count()
+
+
 def last_year(scope, year, key, include_pending=False):
-    """The same cell's sum a year earlier, or None where the earlier edition has no cell of that code (the
-    2019/2021 boundary: rows that mean the same keep their code) or no earlier format exists."""
+    """(the same cell's sum a year earlier, the reports it counts), or (None, None) where the earlier edition
+    has no cell of that code (the 2019/2021 boundary: rows that mean the same keep their code) or no earlier
+    format exists."""
     try:
         edition = edition_for_year(year - 1)
     except UnknownEdition:
-        return None
+        return None, None
     if edition.cell(key) is None:
-        return None
-    return region_sums(scope, year - 1, include_pending=include_pending).values.get(key)
+        return None, None
+    before = region_sums(scope, year - 1, include_pending=include_pending)
+    return before.values.get(key), before.counted

@@ -134,7 +134,23 @@ def _summary_sheet(book, year, result, include_pending):
 
 # ---- 填报情况 -------------------------------------------------------------------------------------------
 
-OVERVIEW_HEADER = ["机关", "简称", "类型", "状态", "截止日期", "期限", "发布日期", "最近操作", "错误", "警告"]
+# Each column of 填报情况 with its width (in characters; a Chinese character takes two): wide enough for a
+# date or a date and time not to show as "####".
+OVERVIEW_COLUMNS = (
+    ("机关", 28),
+    ("简称", 12),
+    ("类型", 10),
+    ("状态", 8),
+    ("截止日期", 12),
+    ("期限", 16),
+    ("发布日期", 12),
+    ("最近操作", 20),
+    ("错误", 6),
+    ("未填写", 8),
+    ("警告", 6),
+)
+OVERVIEW_HEADER = [label for label, _ in OVERVIEW_COLUMNS]
+OVERVIEW_WIDTHS = tuple(width for _, width in OVERVIEW_COLUMNS)
 
 
 def overview_table(rows):
@@ -151,6 +167,7 @@ def overview_table(rows):
             r.timeliness.published_on,
             activity,
             r.blocking if r.report else None,
+            r.incomplete if r.report else None,
             r.warnings if r.report else None,
         ]
 
@@ -231,7 +248,7 @@ def build_workbook(scope, year, include_pending=False):
     result = sums.region_sums(scope, year, include_pending=include_pending)
     book = Workbook(write_only=True)
     _summary_sheet(book, year, result, include_pending)
-    _plain_sheet(book, "填报情况", overview_table(oversight.overview_rows(scope, year)))
+    _plain_sheet(book, "填报情况", overview_table(oversight.overview_rows(scope, year)), OVERVIEW_WIDTHS)
     details = detail_values(scope, year, include_pending)
     _plain_sheet(book, "明细", detail_table(result.edition, details))
     out = io.BytesIO()

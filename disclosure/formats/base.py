@@ -186,9 +186,6 @@ class ApplicationTable:
     carried_forward_row: str  # 四、结转下年度继续办理
     # （六）2.申请人逾期未按收费通知要求缴纳费用 (2021 only): fee notices were sent, see the N-fee rule.
     fee_lapsed_row: str = ""
-    # The results whose shares a supervising office follows (予以公开 … 不予处理): top rows of the results,
-    # each the sum of its leaf rows.
-    outcome_rows: tuple = ()
     kind: str = "applications"
     allows_not_applicable = False
 
@@ -223,13 +220,19 @@ class ApplicationTable:
         return self.key(self.new_row, self.total_column.code)
 
     def outcome_keys(self):
-        """[(row, [the 总计 cells of its leaf rows])] of each outcome row, in the official order."""
+        """[(row, [the 总计 cells of its leaf rows])] of each result row that （七）总计 adds up (（一）…（六）),
+        in the official order: the same leaves as the （七）总计 derivation, so the shares make up the total."""
         total = self.total_column.code
         found = []
-        for code in self.outcome_rows:
-            row = self.row(code)
+        for row in self.row(self.results_row).children:
+            if row.derived:
+                continue  # （七）总计 itself
             found.append((row, [self.key(leaf.code, total) for leaf, _ in row.walk() if leaf.is_leaf]))
         return found
+
+    def results_total_key(self):
+        """（七）总计 总计: every application decided in the year."""
+        return self.key(self.results_total_row, self.total_column.code)
 
     def key(self, row_code, column_code):
         return CellKey(self.code, row_code, column_code)

@@ -124,6 +124,7 @@ NOT_PROCESSED = Row(
     ),
 )
 OTHER_HANDLING_LABEL = "（六）其他处理"
+OTHER_HANDLING_NAME = "其他处理"  # how the rules' messages and the indicators name the row
 
 
 def application_table(other_handling, fee_lapsed_row=""):
@@ -158,7 +159,6 @@ def application_table(other_handling, fee_lapsed_row=""):
         results_total_row="results_total",
         carried_forward_row="carried_forward",
         fee_lapsed_row=fee_lapsed_row,
-        outcome_rows=("granted", "partly_granted", REFUSED.code, UNABLE.code, NOT_PROCESSED.code),
     )
 
 
@@ -209,6 +209,7 @@ __all__ = [
     "NARRATIVE_ROLES",
     "OTHER",
     "OTHER_HANDLING_LABEL",
+    "OTHER_HANDLING_NAME",
     "OVERVIEW",
     "PREFACE",
     "PROACTIVE_LABEL",

@@ -8,6 +8,7 @@ from .common import (
     NARRATIVE_ROLES,
     OTHER,
     OTHER_HANDLING_LABEL,
+    OTHER_HANDLING_NAME,
     OVERVIEW,
     PREFACE,
     PROACTIVE_LABEL,
@@ -75,7 +76,7 @@ EDITION = Edition(
     parts=(
         OVERVIEW,
         Part.of_table(PROACTIVE_TABLE),
-        Part.of_table(application_table(Row("other_handling", OTHER_HANDLING_LABEL))),
+        Part.of_table(application_table(Row("other_handling", OTHER_HANDLING_LABEL, short_label=OTHER_HANDLING_NAME))),
         Part.of_table(LITIGATION_TABLE),
         PROBLEMS,
         OTHER,

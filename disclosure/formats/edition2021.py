@@ -8,6 +8,7 @@ from .common import (
     NARRATIVE_ROLES,
     OTHER,
     OTHER_HANDLING_LABEL,
+    OTHER_HANDLING_NAME,
     OVERVIEW,
     PREFACE,
     PROACTIVE_LABEL,
@@ -53,6 +54,7 @@ PROACTIVE_TABLE = DisclosureTable(
 OTHER_HANDLING = Row(
     "other_handling",
     OTHER_HANDLING_LABEL,
+    short_label=OTHER_HANDLING_NAME,
     children=(
         Row("other_no_correction", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
         Row("other_no_fee", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),

@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 
+from ..checks import rule_name as name_of_rule
 from ..workspace.progress import finding_target
 
 register = template.Library()
@@ -29,3 +30,9 @@ def incomplete(findings):
 def complete(findings):
     """The findings that are a figure or a text that is wrong, not merely missing."""
     return [f for f in findings if not f.incomplete]
+
+
+@register.filter
+def rule_name(rule_id):
+    """The Chinese name of a check rule (its id is internal)."""
+    return name_of_rule(rule_id)

@@ -62,7 +62,27 @@ def test_the_reviewer_of_a_district_oversees_its_year(live_server, browser, e2e_
     page.screenshot(path=output_dir / "oversight-overview-390.png", full_page=True)
     page.goto(f"{base}/workspace/oversight/{YEAR}/totals/")
     page.screenshot(path=output_dir / "oversight-totals-390.png", full_page=True)
+    for path in OVERSIGHT_PAGES:
+        page.goto(f"{base}/workspace/oversight/{YEAR}/{path}")
+        assert page_width(page) <= 390, path  # wide tables scroll in their own box, never the page
     assert failed == []
+
+
+# Every oversight page of the year, below /workspace/oversight/<year>/.
+OVERSIGHT_PAGES = (
+    "",
+    "?view=flat",
+    "totals/",
+    f"totals/{FIRST.key.table}/{FIRST.key.row}/{FIRST.key.column}/",
+    "findings/",
+    "indicators/",
+    "indicators/agency-a/",
+)
+
+
+def page_width(page):
+    """How wide the page is: more than the window when something (a hidden table caption, say) escapes."""
+    return page.evaluate("document.documentElement.scrollWidth")
 
 
 def history(people):

@@ -55,3 +55,42 @@ def test_the_rule_filter_keeps_one_rule(region, as_user):
     html = client.get(URL + "?rule=nonsense").content.decode()
     assert "没有规则“nonsense”的检查结果，已显示全部" in html
     assert len(rows(html)) > len(found)
+
+
+def test_every_rule_is_named_in_chinese(region, as_user):
+    from disclosure.checks import RULES
+
+    factories.organization("agency-h", parent=region.district, name="测试区辛局")
+    from disclosure import actions
+
+    actions.create_report(region.district.children.get(slug="agency-h"), YEAR)  # blanks: the "blank" rule
+    html = as_user(region.reviewer_parent).get(URL).content.decode()
+    shown = {rule for _, rule, _ in rows(html)}
+    assert "blank" in shown and len(shown) > 2
+    for rule in shown:
+        assert f'<td class="small rule-name">{RULES[rule].name}</td>' in html
+        assert f'<option value="{rule}">{RULES[rule].name}</option>' in html
+    visible = re.sub(r"<[^>]*>", " ", html)  # the text, without the codes kept in attributes
+    for rule in RULES:
+        assert not re.search(rf"(?<![\w-]){re.escape(rule)}(?![\w-])", visible), rule
+    for rule in RULES.values():
+        assert re.fullmatch(r"[\u4e00-\u9fff]+", rule.name), rule.id  # a Chinese name, no code
+
+
+def test_the_link_to_a_finding_says_edit_only_to_who_may_edit(region, as_user):
+    reviewer = as_user(region.reviewer_parent).get(URL).content.decode()
+    assert 'class="finding-fix">查看<' in reviewer and "去修改" not in reviewer
+    from disclosure.models import Membership
+
+    Membership.objects.create(user=region.reviewer_parent, organization=region.a, role=Membership.Role.EDITOR)
+    both = as_user(region.reviewer_parent).get(URL).content.decode()
+    a_rows = [chunk for chunk in both.split('<tr data-org="')[1:] if chunk.startswith("agency-a")]
+    assert a_rows and all('class="finding-fix">去修改<' in chunk for chunk in a_rows)
+    c_rows = [chunk for chunk in both.split('<tr data-org="')[1:] if chunk.startswith("agency-c")]
+    assert c_rows and all("去修改" not in chunk for chunk in c_rows)
+
+
+def test_a_reports_own_findings_page_says_view_to_its_reviewer(region, as_user):
+    url = f"/workspace/agency-a/{YEAR}/findings/"
+    assert 'class="finding-fix">查看<' in as_user(region.reviewer_parent).get(url).content.decode()
+    assert 'class="finding-fix">去修改<' in as_user(region.editor_a).get(url).content.decode()

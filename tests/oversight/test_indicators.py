@@ -95,12 +95,44 @@ def test_the_subtree_indicators_sum_published_reports_by_year(region):
         (2021, "20"),
     ]  # 外区乙局's 100 is another region's
     shares = {s.label: (s.printed, s.percent) for s in found.shares}
-    assert list(shares) == ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理"]
+    assert list(shares) == ["予以公开", "部分公开", "不予公开", "无法提供", "不予处理", "其他处理"]
     assert shares["予以公开"] == ("15", "75.0%") and shares["部分公开"] == ("4", "20.0%")
     assert shares["不予公开"] == ("1", "5.0%") and shares["无法提供"] == ("0", "0.0%")
     recon, suits = found.rates
     assert (recon.label, recon.percent, recon.counts) == ("行政复议", "25.0%", "1 / 4")
     assert (suits.label, suits.percent, suits.counts) == ("行政诉讼", "50.0%", "1 / 2")
+
+
+@pytest.mark.parametrize("year", [2020, YEAR])  # the 2019 edition's （六） is one row, the 2021 one's three
+def test_the_shares_make_up_the_results_total(people, year):
+    """Every row （七）总计 adds up has its share, 其他处理 included: the shares sum to the total and to 100%."""
+    edition = edition_for_year(year)
+    applications = edition.table_of_kind("applications")
+    natural = applications.applicant_columns[0].code
+    leaves = [r for r, _ in applications.row(applications.results_row).walk() if r.is_leaf and not r.derived]
+    cells = {k: v for k, v in consistent(year, received=0).items() if k.table != applications.code}
+    cells.update({applications.key(leaf.code, natural): i + 1 for i, leaf in enumerate(leaves)})
+    cells[keys(year)["new"]] = sum(range(1, len(leaves) + 1))  # received = decided: the balance holds
+    publishing.publish_report(factories.complete_report(people.a, year, cells=cells), None, require_approved=False)
+    found = indicators.agency_indicators(people.a, year)
+    total = Decimal(sum(range(1, len(leaves) + 1)))
+    assert found.results_total == total
+    assert sum(s.value for s in found.shares) == total
+    assert sum(Decimal(s.percent.rstrip("%")) for s in found.shares) == pytest.approx(Decimal(100), abs=Decimal("0.5"))
+    other = applications.row(applications.results_row).children[-2]  # （六）, just above （七）总计
+    share = next(s for s in found.shares if s.label == other.name)
+    assert share.value == sum(i + 1 for i, leaf in enumerate(leaves) if any(leaf is r for r, _ in other.walk()))
+    assert share.label == "其他处理"
+
+
+def test_each_years_figure_says_how_many_reports_it_covers(region, as_user):
+    found = indicators.region_indicators(district_scope(region), YEAR)
+    assert [(v.year, v.reports) for v in found.received] == [(2017, 0), (2018, 0), (2019, 2), (2020, 3), (2021, 3)]
+    html = as_user(region.reviewer_parent).get(f"/workspace/oversight/{YEAR}/indicators/").content.decode()
+    assert html.count('class="chart-label chart-note"') == 5 and ">3 份报告</text>" in html
+    assert "2021年<br>" in html and 'coverage">（3 份报告）</span>' in html
+    agency = as_user(region.reviewer_parent).get(f"/workspace/oversight/{YEAR}/indicators/agency-a/")
+    assert "份报告" not in agency.content.decode()  # one agency's figure is its one report's
 
 
 def test_a_rate_with_no_case_is_a_dash():
@@ -152,7 +184,7 @@ def test_the_indicators_page_draws_svg_with_text_and_lists_the_prompts(region, a
         labelled = re.search(r'aria-labelledby="([^"]+)"', svg).group(1).split()
         for id_ in labelled:
             assert f'id="{id_}"' in svg  # every chart's name is its own <title> (and <desc>)
-    assert "2020年 11；2021年 20" in html
+    assert "2020年 11（3 份报告）；2021年 20（3 份报告）" in html
     assert html.count('class="chart-bar') == 5
     assert 'data-org="agency-d" data-kind="to_zero"' in html
     assert f'href="/workspace/oversight/{YEAR}/indicators/agency-a/"' in html

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from disclosure import publishing, workflow
+from disclosure.formats import edition_for_year
 from disclosure.models import Membership
 from tests import factories
 
@@ -139,23 +140,51 @@ def test_the_filters_keep_the_rows_they_name(region, as_user, query, expected):
     assert set(rows_of(html)) == expected
 
 
+def new_applications(year=2021):
+    """A cell of 一、本年新收: a number there alone breaks the balance rule (an error)."""
+    table = edition_for_year(year).table_of_kind("applications")
+    return table.key(table.new_row, table.applicant_columns[0].code)
+
+
 def test_the_findings_filter_and_counts(region, as_user):
-    """A blank cell in a draft is a blocking finding; the counts are those of the report's findings page."""
+    """The counts are those of the report's findings page: errors, and apart from them what is not filled in
+    yet (未填写), which is no error and is not kept by the 有错误 filter."""
+    from disclosure import actions
     from disclosure.checks import check_report
 
     report = region.a.reports.get()
     blocking = sum(1 for f in check_report(report) if f.blocking)
     client = as_user(region.reviewer_parent)
     draft = factories.organization("agency-h", parent=region.district, name="测试区辛局")
-    from disclosure import actions
-
     actions.create_report(draft, 2021)
+    wrong = factories.organization("agency-i", parent=region.district, name="测试区壬局")
+    factories.complete_report(wrong, 2021, cells={new_applications(): 3})
     html = client.get("/workspace/oversight/2021/?findings=blocking").content.decode()
     rows = rows_of(html)
-    assert set(rows) == {"agency-h"}
-    expected = sum(1 for f in check_report(draft.reports.get()) if f.blocking)
-    assert expected > 0 and f">{expected}</a>" in rows["agency-h"]
+    assert set(rows) == {"agency-i"}
+    errors = [f for f in check_report(wrong.reports.get()) if f.blocking]
+    assert errors and not any(f.incomplete for f in errors) and f">{len(errors)}</a>" in rows["agency-i"]
     assert blocking == 0
+    row = rows_of(client.get("/workspace/oversight/2021/").content.decode())["agency-h"]
+    blanks = [f for f in check_report(draft.reports.get()) if f.incomplete]
+    assert blanks and all(f.blocking for f in blanks)
+    assert 'findings-blocking">0<' in row and f'findings-incomplete">{len(blanks)} 处未填写<' in row
+
+
+def test_counts_stored_before_the_incomplete_were_counted_apart_are_counted_again(region, as_user):
+    from disclosure import actions
+    from disclosure.models import AnnualReport
+
+    draft = factories.organization("agency-h", parent=region.district, name="测试区辛局")
+    report = actions.create_report(draft, 2021)
+    client = as_user(region.reviewer_parent)
+    client.get("/workspace/oversight/2021/")
+    stored = AnnualReport.objects.get(pk=report.pk)
+    key, _, incomplete = stored.findings_key.rpartition("|")
+    assert int(incomplete) == stored.blocking_count > 0  # every blocking finding is a blank
+    AnnualReport.objects.filter(pk=report.pk).update(findings_key=key)  # as stored by the earlier code
+    row = rows_of(client.get("/workspace/oversight/2021/").content.decode())["agency-h"]
+    assert 'findings-blocking">0<' in row and "处未填写" in row
 
 
 def test_a_bad_filter_says_so_and_shows_everyone(region, as_user):
@@ -204,9 +233,9 @@ def test_stored_counts_follow_a_save_and_a_change_of_last_years_report(people, a
     row = rows_of(client.get("/workspace/oversight/2021/").content.decode())["agency-a"]
     assert 'findings-warnings">1<' in row
     first = next(s for s in edition_for_year(2021).entered_cells() if s.key.table == table.code)
-    actions.save_content(report, None, cells={first.key: None})  # a blank: blocking
+    actions.save_content(report, None, cells={first.key: None})  # a blank: not filled in, not an error
     row = rows_of(client.get("/workspace/oversight/2021/").content.decode())["agency-a"]
-    assert ">1</a>" in row.split('findings-blocking">')[1]
+    assert 'findings-blocking">0<' in row and 'findings-incomplete">1 处未填写<' in row
 
 
 def test_the_tree_view_indents_by_level_and_the_flat_view_names_the_parent(region, as_user):
@@ -240,3 +269,19 @@ def test_a_long_overview_is_shown_page_by_page_keeping_the_filters(region, as_us
     monkeypatch.setattr(views, "OVERVIEW_PAGE_SIZE", 100)
     assert sum(pages, []) == list(rows_of(client.get("/workspace/oversight/2021/?sort=name").content.decode()))
     assert "第 1 / 3 页" in first and 'href="?sort=name&amp;page=2"' in first
+
+
+def test_an_empty_search_spans_every_column(region, as_user):
+    html = as_user(region.reviewer_parent).get("/workspace/oversight/2021/?q=nobody-at-all").content.decode()
+    head = html.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    columns = head.count("<th ")
+    assert columns == 10 and f'<td colspan="{columns}">没有符合条件的机关。</td>' in html
+
+
+def test_the_deadline_shows_its_year(people, as_user):
+    """2026's reports are due in January 2027: the year is said, not left to guess."""
+    html = as_user(people.reviewer_parent).get("/workspace/oversight/2026/").content.decode()
+    deadline = people.a.deadline(2026)
+    assert deadline.year == 2027
+    row = rows_of(html)["agency-a"]
+    assert f'class="deadline">{deadline.year}年{deadline.month}月{deadline.day}日<' in row

@@ -190,3 +190,16 @@ def test_it_runs_the_same_queries_for_2_and_12_published_agencies(region, client
     for n in range(10):
         publish(factories.organization(f"more-{n}", parent=region.district, name=f"测试区增{n}局"), {FIRST: 1})
     assert queries() == few <= 10
+
+
+SLASHABLE = [s.key for s in EDITION.cell_specs() if s.allows_not_applicable and not s.derived][:2]
+
+
+def test_a_cell_every_public_report_says_is_not_applicable_shows_a_slash(people, client):
+    """ "/" where each public report says "/", the number where any gives one — not a blank either way."""
+    all_slash, mixed = SLASHABLE
+    c = factories.organization("agency-c", parent=people.district, name="测试区丙局")
+    publish(people.a, {all_slash: "/", mixed: 3})
+    publish(c, {all_slash: "/", mixed: "/"})
+    html = client.get(URL).content.decode()
+    assert figure(html, all_slash) == "/" and figure(html, mixed) == "3"

@@ -109,8 +109,42 @@ def test_it_needs_a_post_with_csrf(people):
 def test_it_says_when_an_agency_has_no_editor_email(people, as_user):
     c = factories.organization("agency-c", parent=people.district, name="测试区丙局")
     response = remind(as_user(people.reviewer_parent), c)
-    assert "没有填写了邮箱的填报人，无法发送提醒：测试区丙局" in said(response)
+    assert "以下机关的填报人没有登记邮箱，无法发送提醒：测试区丙局" in said(response)
     assert not mail.outbox and not Reminder.objects.exists()
+
+
+def test_the_overview_says_before_sending_who_has_no_editor_email(people, as_user):
+    c = factories.organization("agency-c", parent=people.district, name="测试区丙局")
+    page = as_user(people.reviewer_parent).get(OVERVIEW).content.decode()
+    row = page.split('data-org="agency-c"', 1)[1].split("</tr>", 1)[0]
+    assert 'form="reminder-form"' not in row  # nothing sent for it
+    assert f'disabled id="remind-{c.pk}"' in row and f'aria-describedby="no-email-{c.pk}"' in row
+    assert ">无邮箱</span>" in row
+    agency_a = page.split('data-org="agency-a"', 1)[1].split("</tr>", 1)[0]
+    assert f'value="{people.a.pk}" form="reminder-form"' in agency_a and "无邮箱" not in agency_a
+
+
+@pytest.mark.parametrize(
+    ("step", "offered"),
+    [("draft", True), ("returned", True), ("submitted", False), ("approved", False)],
+)
+def test_only_reports_waiting_for_their_editors_are_offered(people, as_user, step, offered):
+    from disclosure import workflow
+
+    report = factories.complete_report(people.a, YEAR)
+    if step != "draft":
+        report = workflow.submit_report(report, people.editor_a)
+    if step == "returned":
+        workflow.return_report(report, people.reviewer_parent, "请核对")
+    if step == "approved":
+        workflow.approve_report(report, people.reviewer_parent)
+    client = as_user(people.reviewer_parent)
+    row = client.get(OVERVIEW).content.decode().split('data-org="agency-a"', 1)[1].split("</tr>", 1)[0]
+    assert ('form="reminder-form"' in row) == offered
+    response = remind(client, people.a)
+    assert bool(mail.outbox) == offered
+    if not offered:  # the next step is the reviewer's: nothing to remind the editors of
+        assert "正等待审核" in said(response) and not Reminder.objects.exists()
 
 
 def test_published_agencies_and_far_deadlines_are_not_reminded(people, as_user, monkeypatch):
@@ -119,8 +153,9 @@ def test_published_agencies_and_far_deadlines_are_not_reminded(people, as_user, 
     client = as_user(people.reviewer_parent)
     page = client.get(OVERVIEW).content.decode()
     assert f'value="{people.a.pk}" form="reminder-form"' not in page  # no box for a published agency
-    assert f'value="{people.district.pk}" form="reminder-form"' in page  # the district's own report is overdue
-    assert "已发布或离截止日期还早" in said(remind(client, people.a))
+    assert f'value="{people.district.pk}" form="reminder-form"' not in page  # overdue, but no editor to mail
+    assert f'disabled id="remind-{people.district.pk}"' in page
+    assert "已发布、正等待审核或离截止日期还早" in said(remind(client, people.a))
     assert not mail.outbox
 
 

@@ -119,3 +119,82 @@ def test_the_drill_down_compares_with_last_year(region, as_user):
     other = next(s.key for s in EDITION.cell_specs() if older.cell(s.key) is None)
     html = as_user(region.reviewer_parent).get(url_of(other)).content.decode()
     assert 'class="last-year">—<' in html and 'class="change">—<' in html
+
+
+def shown_cells(html):
+    """{CellKey: what the summed grid shows}, by the cells' positions in the layout."""
+    from disclosure.formats.layout import layout
+
+    body = html.split('class="report-body', 1)[1]
+    tables = re.findall(r"<tbody>(.*?)</tbody>", body, re.S)
+    found = {}
+    for table, content in zip(EDITION.tables, tables, strict=False):
+        shown = re.findall(r'<td[^>]*class="num[^"]*">(.*?)</td>', content)
+        specs = [c.spec for row in layout(table).body for c in row if not c.header]
+        found.update({spec.key: value for spec, value in zip(specs, shown, strict=True)})
+    return found
+
+
+# A second "/"-able cell, "/" in every published report of the fixture below (a 规章 row of agencies that
+# make none).
+SLASHED = next(s.key for s in EDITION.cell_specs() if s.allows_not_applicable and not s.derived and s.key != SLASHABLE)
+
+
+@pytest.fixture
+def slashed(region):
+    """Both published reports say "/" in SLASHED; D's submitted report has its 0 there."""
+    for org in (region.a, region.c):
+        report = org.reports.get()
+        reopened = publishing.reopen_for_correction(report, None, "改为不适用")
+        actions.save_content(reopened, None, cells={SLASHED: "/"})
+        publishing.publish_report(reopened, None, require_approved=False)
+    return region
+
+
+def test_a_cell_every_counted_report_says_is_not_applicable_shows_a_slash(slashed, as_user):
+    from disclosure import sums
+
+    client = as_user(slashed.reviewer_parent)
+    html = client.get(f"/workspace/oversight/{YEAR}/totals/").content.decode()
+    cells = shown_cells(html)
+    assert cells[SLASHED] == "/" and summed(html, SLASHED) == ""  # no drill-down into a "/"
+    assert summed(html, SLASHABLE) == "3"  # a number and a "/": the number
+    pending = shown_cells(client.get(f"/workspace/oversight/{YEAR}/totals/?include=pending").content.decode())
+    assert pending[SLASHED] != "/"  # D's submitted 0 is counted there
+    scope = sums_scope(slashed)
+    assert sums.region_sums(scope, YEAR).values[SLASHED] == "/"
+    assert sums.region_sums(scope, YEAR, include_pending=True).values[SLASHED] == Decimal(0)
+
+
+def test_a_correction_under_review_that_gives_a_number_replaces_its_slash_when_counted(slashed):
+    from disclosure import sums
+
+    report = slashed.c.reports.get()
+    reopened = publishing.reopen_for_correction(report, None, "补充数字")
+    actions.save_content(reopened, None, cells={SLASHED: Decimal(4)})
+    Membership.objects.create(user=slashed.editor_a, organization=slashed.c, role=Membership.Role.EDITOR)
+    workflow.submit_report(reopened, slashed.editor_a)
+    scope = sums_scope(slashed)
+    assert sums.region_sums(scope, YEAR).values[SLASHED] == "/"
+    assert sums.region_sums(scope, YEAR, include_pending=True).values[SLASHED] == Decimal(4)
+
+
+def sums_scope(people):
+    from disclosure.permissions import OversightScope
+    from disclosure.regions import parents_map, subtree_ids
+
+    parents = parents_map()
+    return OversightScope(
+        frozenset([people.district.pk]), frozenset(subtree_ids([people.district.pk], parents)), parents
+    )
+
+
+def test_each_years_sum_in_the_drill_down_says_how_many_reports_it_counts(region, as_user):
+    earlier = factories.complete_report(region.a, YEAR - 1, cells={FIRST: 4})
+    publishing.publish_report(earlier, None, require_approved=False)
+    client = as_user(region.reviewer_parent)
+    html = client.get(url_of(FIRST)).content.decode()
+    assert 'class="last-year">4</strong><span class="last-year-counted">（1 份报告）</span>' in html
+    assert 'class="cell-total">12</strong><span class="counted">（2 份报告）</span>' in html
+    pending = client.get(url_of(FIRST) + "?include=pending").content.decode()
+    assert 'class="counted">（3 份报告）<' in pending

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from disclosure.workbook import TABLES_START
 
-from .test_totals import EDITION, FIRST, SLASHABLE, YEAR, region  # noqa: F401
+from .test_totals import EDITION, FIRST, SLASHABLE, YEAR, region, slashed  # noqa: F401
 
 BASE = f"/workspace/oversight/{YEAR}/"
 
@@ -70,3 +70,40 @@ def test_the_detail_as_csv_matches_the_sheet(region, as_user):  # noqa: F811
     book = load_workbook(io.BytesIO(client.get(BASE + "workbook.xlsx").content))
     sheet = [["" if v is None else str(v) for v in row] for row in book["明细"].iter_rows(values_only=True)]
     assert lines == sheet
+
+
+def test_the_summary_sheet_shows_a_slash_where_every_counted_report_does(slashed, as_user):  # noqa: F811
+    client = as_user(slashed.reviewer_parent)
+    book = load_workbook(io.BytesIO(client.get(BASE + "workbook.xlsx").content))
+    values = [v for row in book["汇总"].iter_rows(min_row=TABLES_START, values_only=True) for v in row]
+    assert values.count("/") == 1  # SLASHED; SLASHABLE has a number beside its "/"
+
+
+def test_every_column_of_the_overview_sheet_is_wide_enough(region, as_user):  # noqa: F811
+    from openpyxl.utils import get_column_letter
+
+    from disclosure.workbook import OVERVIEW_HEADER
+
+    client = as_user(region.reviewer_parent)
+    sheet = load_workbook(io.BytesIO(client.get(BASE + "workbook.xlsx").content))["填报情况"]
+    rows = list(sheet.iter_rows())
+    assert [c.value for c in rows[0]] == OVERVIEW_HEADER
+    for index, header in enumerate(OVERVIEW_HEADER, start=1):
+        width = sheet.column_dimensions[get_column_letter(index)].width
+        assert width, header  # every column has its width set
+        longest = max(_shown_length(row[index - 1]) for row in rows)
+        assert width >= longest, header  # a date or a date and time never shows as ####
+
+
+def _shown_length(cell):
+    """How many character widths a cell's value takes as Excel shows it (a Chinese character: two)."""
+    import datetime
+
+    value = cell.value
+    if isinstance(value, datetime.datetime):
+        text = "2021-12-31 23:59:59" if value.time() != datetime.time(0) else "2021-12-31"
+    elif isinstance(value, datetime.date):
+        text = "2021-12-31"
+    else:
+        text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)

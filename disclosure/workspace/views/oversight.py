@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST, require_safe
 
-from ... import charts, indicators, oversight, reminders, sums, workbook
+from ... import charts, checks, indicators, oversight, reminders, sums, workbook
 from ...formats import CellKey, UnknownEdition, edition_for_year
 from ...formats.layout import layout
 from ...formats.values import format_value
 from ...models import Organization
-from ...permissions import oversight_scope_or_404
+from ...permissions import oversight_scope_or_404, roles_of
 from ...rendering import grid_columns
 from ..progress import reporting_year
 
@@ -121,12 +121,13 @@ def _say_outcome(request, outcome):
         )
     if outcome.no_email:
         messages.warning(
-            request, f"没有填写了邮箱的填报人，无法发送提醒：{_names(outcome.no_email)}。请在管理后台为其填报人填写邮箱"
+            request,
+            f"以下机关的填报人没有登记邮箱，无法发送提醒：{_names(outcome.no_email)}。请在管理后台为其填报人填写邮箱",
         )
     if outcome.not_due:
         messages.info(
             request,
-            f"已发布或离截止日期还早（截止前 {reminders.REMIND_BEFORE_DAYS} 天起才可提醒），"
+            f"已发布、正等待审核或离截止日期还早（截止前 {reminders.REMIND_BEFORE_DAYS} 天起才可提醒），"
             f"未发送：{_names(outcome.not_due)}",
         )
     for org, reason in outcome.failed:
@@ -166,8 +167,8 @@ def totals(request, year):
 
     def fill(spec):
         value = result.values.get(spec.key)
-        if value is None:
-            return ""
+        if not isinstance(value, Decimal):
+            return format_value(value)  # blank, or "/": nothing to drill down to
         url = reverse("workspace:oversight_cell", args=[year, *spec.key]) + query
         return format_html('<a href="{}">{}</a>', url, format_value(value))
 
@@ -190,10 +191,13 @@ def cell(request, year, table, row, column):
     include = _include_pending(request)
     items = sums.drill_down(scope, year, spec.key, include_pending=include)
     total = sum((i.value for i in items), Decimal(0))
-    before = sums.last_year(scope, year, spec.key, include_pending=include)
+    before, before_counted = sums.last_year(scope, year, spec.key, include_pending=include)
     context = {
         "last_year": "—" if before is None else format_value(before),
-        "change": "—" if before is None else _signed(total - before),
+        "change": _signed(total - before) if isinstance(before, Decimal) else "—",
+        # Years compare only as far as they count alike: each sum says how many reports it covers.
+        "counted_note": indicators.reports_note(sums.counted_reports(scope, year, include)),
+        "last_year_note": "" if before_counted is None else indicators.reports_note(before_counted),
         "year": year,
         "spec": spec,
         "table": edition.table(table),
@@ -211,18 +215,21 @@ def findings(request, year):
     scope = oversight_scope_or_404(request)
     _edition_or_404(year)
     found = oversight.region_findings(scope, year)
-    rules = sorted({r.finding.rule for r in found})
+    rules = {r.finding.rule: checks.rule_name(r.finding.rule) for r in found}  # {id: Chinese name}
     rule = request.GET.get("rule", "")
     error = ""
     if rule and rule not in rules:
-        error = f"没有规则“{rule}”的检查结果，已显示全部"
+        error = f"没有规则“{checks.rule_name(rule)}”的检查结果，已显示全部"
         rule = ""
     shown = [r for r in found if not rule or r.finding.rule == rule]
+    roles = roles_of(request)
+    for item in shown:  # a reviewer cannot edit: their link reads 查看, not 去修改
+        item.editable = roles.access(item.organization.pk).can_edit and item.report.status == item.report.Status.DRAFT
     context = {
         "year": year,
         "items": shown,
         "total": len(found),
-        "rules": rules,
+        "rules": sorted(rules.items(), key=lambda pair: pair[1]),
         "rule": rule,
         "error": error,
         "reports": len({r.organization.pk for r in found}),
@@ -265,11 +272,13 @@ def _signed(value):
 def _charts(found, prefix):
     """The SVG geometry of an Indicators, and the ids its text alternatives are referred to by."""
     points = [(str(v.year), v.value, v.printed) for v in found.received]
+    # A subtree's years are not all complete: each bar says how many reports it covers.
+    notes = [f"{v.reports} 份报告" for v in found.received] if found.received[0].reports is not None else None
     return {
         "id": prefix,
-        "received": charts.bar_chart(points),
+        "received": charts.bar_chart(points, notes=notes),
         "shares": charts.share_bar(found.shares),
-        "received_text": "；".join(f"{v.year}年 {v.printed}" for v in found.received),
+        "received_text": "；".join(f"{v.year}年 {v.printed}{v.coverage}" for v in found.received),
         "shares_text": "；".join(f"{s.label} {s.printed}（{s.percent}）" for s in found.shares),
     }
 
