@@ -129,6 +129,8 @@ class AnnualReport(models.Model):
     findings_key = models.CharField("检查结果对应的内容", max_length=120, blank=True, editable=False)
     blocking_count = models.PositiveIntegerField("错误数", null=True, blank=True, editable=False)
     warning_count = models.PositiveIntegerField("警告数", null=True, blank=True, editable=False)
+    # Of blocking_count, the findings of what is not filled in yet (未填写): shown apart from errors.
+    incomplete_count = models.PositiveIntegerField("未填写数", null=True, blank=True, editable=False)
 
     # The narrative: field names are the codes of the edition's text sections.
     preface = models.TextField(_section_label("preface"), blank=True)

@@ -122,6 +122,7 @@ OVERVIEW_FIELDS = (
     "findings_key",
     "blocking_count",
     "warning_count",
+    "incomplete_count",
 )
 
 
@@ -190,20 +191,12 @@ def check_key(report):
     )
 
 
-def stored_key(report, incomplete):
-    """What ``findings_key`` holds: the ``check_key`` the counts were found for, and the number of
-    incomplete findings (未填写), which ``blocking_count`` includes — kept in the key rather than in a
-    field of its own, which would take a migration."""
-    return f"{check_key(report)}|{incomplete}"
-
-
 def stored_counts(report):
     """(errors, incomplete, warnings) stored on the report, or None when they are not of its current
     content (or were stored before the incomplete ones were counted apart)."""
-    key, _, incomplete = (report.findings_key or "").rpartition("|")
-    if not key or key != check_key(report) or not incomplete.isdigit():
+    if not report.findings_key or report.findings_key != check_key(report) or report.incomplete_count is None:
         return None
-    incomplete = int(incomplete)
+    incomplete = report.incomplete_count
     return (report.blocking_count or 0) - incomplete, incomplete, report.warning_count or 0
 
 
@@ -234,10 +227,13 @@ def finding_counts(reports, year, organizations):
         blocking = sum(1 for f in findings if f.blocking)
         incomplete = sum(1 for f in findings if f.blocking and f.incomplete)
         counts[organization_id] = (blocking - incomplete, incomplete, len(findings) - blocking)
-        report.findings_key = stored_key(report, incomplete)
+        report.findings_key = check_key(report)
         report.blocking_count, report.warning_count = blocking, len(findings) - blocking
+        report.incomplete_count = incomplete
     AnnualReport.objects.bulk_update(
-        stale.values(), ["findings_key", "blocking_count", "warning_count"], batch_size=STORE_BATCH
+        stale.values(),
+        ["findings_key", "blocking_count", "warning_count", "incomplete_count"],
+        batch_size=STORE_BATCH,
     )
     return counts
 
