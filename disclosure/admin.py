@@ -21,7 +21,7 @@ from django.utils.safestring import mark_safe
 
 from . import actions, orgimport
 from .actions import ActionError
-from .checks import check_report
+from .checks import check_report, rule_name
 from .formats import EDITIONS
 from .formats.layout import layout
 from .formats.values import format_value
@@ -255,8 +255,15 @@ class AnnualReportAdmin(admin.ModelAdmin):
         if not findings:
             return "全部通过"
         return format_html_join(
-            "", "<p>[{}] {}：{}</p>", (("错误" if f.blocking else "警告", f.rule, f.message) for f in findings)
+            "", "<p>[{}] {}：{}</p>", ((severity_label(f), rule_name(f.rule), f.message) for f in findings)
         )
+
+
+def severity_label(finding):
+    """As the workspace names it: what is not filled in yet is not an error."""
+    if finding.incomplete:
+        return "未填写"
+    return "错误" if finding.blocking else "警告"
 
 
 @admin.register(PublishedVersion)

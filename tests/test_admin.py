@@ -30,7 +30,7 @@ def test_a_report_shows_its_cells_and_findings_read_only(admin_client_with_demo)
     report = AnnualReport.objects.get(year=2020)
     page = admin_client_with_demo.get(f"/admin/disclosure/annualreport/{report.pk}/change/").content.decode()
     assert "勾稽关系检查" in page
-    assert "[警告] N-year：“（一）主动公开”写的是“2019年”，本报告是2020年度" in page
+    assert "[警告] 正文年度：“（一）主动公开”写的是“2019年”，本报告是2020年度" in page and "N-year" not in page
     assert "<caption>二、主动公开政府信息情况</caption>" in page and "685389" in page
     assert 'name="overview_proactive"' not in page  # content is edited in the workspace, not here
 
