@@ -52,3 +52,24 @@ def test_next_year_carries_in_from_an_imported_report(live_server, browser, e2e_
     expect(cell(page, row, "法人或其他组织 其他")).to_have_value(str(forward["other_org"]))
     page.screenshot(path=str(output_dir / "history-carried-in.png"), full_page=False)
     assert imported.report.year == year - 1
+
+
+def test_deleting_an_earlier_report_file_asks_first(live_server, browser, e2e_people):
+    from disclosure import earlier
+    from disclosure.models import EarlierReportFile
+
+    earlier.store(e2e_people.a, 2015, name="2015.pdf", data=b"%PDF-1.4 2015\n", published_on=datetime.date(2016, 3, 1))
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    log_in(page, live_server.url, "editor_a")
+    page.goto(f"{live_server.url}/workspace/agency-a/past-years/")
+    delete_button = page.locator("form[data-confirm] button", has_text="2015年度报告原文")
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    delete_button.click()
+    expect(delete_button).to_be_visible()
+    assert questions and "公众将不能再下载" in questions[0]
+    assert EarlierReportFile.objects.filter(year=2015).exists()
+    page.once("dialog", lambda dialog: dialog.accept())
+    delete_button.click()
+    expect(delete_button).to_have_count(0)
+    assert not EarlierReportFile.objects.filter(year=2015).exists()
