@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm, SetUnusablePasswordMixin
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -308,6 +309,8 @@ class EarlierReportFileAdmin(admin.ModelAdmin):
     list_filter = ["year"]
     search_fields = ["organization__name", "name", "sha256"]
     list_select_related = ["organization", "uploaded_by"]
+    # The read-only page still builds its form: a URL field without a scheme is read as https (Django 6's).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         return False
