@@ -11,7 +11,15 @@ from django.test import RequestFactory
 
 from disclosure import actions
 from disclosure.models import AnnualReport, Organization
-from disclosure.permissions import NO_ACCESS, Access, Roles, access_for, get_organization_or_404, get_report_or_404
+from disclosure.permissions import (
+    NO_ACCESS,
+    Access,
+    Roles,
+    access_for,
+    get_organization_or_404,
+    get_report_or_404,
+    oversight_scope_or_404,
+)
 from disclosure.permissions import roles_of as roles_of_request
 from tests import factories
 
@@ -180,3 +188,49 @@ def test_it_answers_404_for_a_report_that_does_not_exist(tree, slug, year):
     actions.create_report(tree.a, 2021)
     with pytest.raises(Http404, match="^没有找到该报告$"):
         get_report_or_404(request_of(tree.admin), slug, year)
+
+
+# ---- the supervising office's scope ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["anonymous", "editor_a", "editor_b", "reviewer_a"])
+def test_only_a_reviewer_of_an_organization_with_children_or_an_administrator_oversees(tree, who):
+    """reviewer_a reviews agency A, which has an office below it: that makes A's reviewer a supervising office
+    of A's subtree; the others are 404."""
+    if who == "reviewer_a":
+        scope = oversight_scope_or_404(request_of(tree.reviewer_a))
+        assert (scope.root_ids, scope.ids, scope.everything) == (
+            {tree.a.pk},
+            {tree.a.pk, tree.office.pk},
+            False,
+        )
+        return
+    with pytest.raises(Http404):
+        oversight_scope_or_404(request_of(getattr(tree, who)))
+
+
+def test_a_district_reviewer_oversees_the_district_subtree_from_its_top(tree):
+    scope = oversight_scope_or_404(request_of(tree.reviewer_parent))
+    assert scope.root_ids == {tree.district.pk}
+    assert scope.ids == {tree.district.pk, tree.a.pk, tree.office.pk}
+    assert scope.everything is False
+    assert scope.parents[tree.office.pk] == tree.a.pk and scope.parents[tree.district.pk] is None
+
+
+def test_the_administrator_oversees_every_tree_from_every_root(tree):
+    scope = oversight_scope_or_404(request_of(tree.admin))
+    assert scope.root_ids == {tree.district.pk, tree.b.pk}
+    assert scope.ids == set(Organization.objects.values_list("pk", flat=True))
+    assert scope.everything is True
+
+
+def test_the_scope_filters_a_query_on_the_named_field_unless_it_is_everything(tree):
+    district = oversight_scope_or_404(request_of(tree.reviewer_parent))
+    organizations = Organization.objects.all()
+    assert set(district.within(organizations, "pk")) == {tree.district, tree.a, tree.office}
+    for org in (tree.a, tree.b):
+        actions.create_report(org, 2021)
+    reports = AnnualReport.objects.all()
+    assert [r.organization for r in district.within(reports)] == [tree.a]
+    everything = oversight_scope_or_404(request_of(tree.admin))
+    assert everything.within(reports) is reports  # no filter at all: no list of every id in the query
