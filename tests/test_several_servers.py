@@ -138,6 +138,26 @@ class Site:
                 [number],
             ).fetchone()
 
+    def generation(self):
+        """The publication generation in the shared cache (``pagecache``): raised and announced by the worker
+        right after a version's ready state commits."""
+        import redis
+        from django.core.cache.backends.base import default_key_func
+
+        from disclosure.public.pagecache import GENERATION_KEY
+
+        value = redis.Redis.from_url(self.env["CACHE_URL"]).get(default_key_func(GENERATION_KEY, "", 1))
+        return int(value or 0)
+
+    def wait_for_announcement(self, above, timeout=10):
+        """Until the generation has risen above ``above``: a version is public from then on, on every server
+        (the ready state is visible in the database a moment before — the raise follows the commit)."""
+        deadline = time.monotonic() + timeout
+        while self.generation() <= above:
+            if time.monotonic() > deadline:
+                pytest.fail(f"the publication generation did not rise above {above} in {timeout} s")
+            time.sleep(0.05)
+
     def wait_for(self, number, condition, what, timeout=120):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -220,8 +240,10 @@ def test_publish_on_a_serve_on_b_and_a_killed_worker_never_makes_a_version_half_
     assert Browser(b).get(REPORT + "/")[0] == 404  # no worker yet: not public
 
     # One worker renders it; B serves it at once: the page, and the PDF from the object store.
+    generation = site.generation()
     site.start_worker()
     site.wait_for(1, lambda state, _: state == "ready", "ready")
+    site.wait_for_announcement(above=generation)
     status, _, page = Browser(b).get(REPORT + "/")
     assert status == 200 and "第1版" in page.decode()
     assert Browser(b).get(REPORT + "/")[0] == 200  # now in the shared page cache
@@ -246,8 +268,10 @@ def test_publish_on_a_serve_on_b_and_a_killed_worker_never_makes_a_version_half_
     assert public_pdf(b) == first_pdf
 
     # The next worker to start queues the interrupted render again; B serves version 2 as soon as it is ready.
+    generation = site.generation()
     site.start_worker(RENDER_STALE_SECONDS="0")
     site.wait_for(2, lambda state, _: state == "ready", "ready after the restart")
+    site.wait_for_announcement(above=generation)
     assert "已重新排队 1 个中断的生成任务" in site.worker_log()
     status, _, page = Browser(b).get(REPORT + "/")
     assert status == 200 and "第2版" in page.decode() and "更正一处文字。" in page.decode()
