@@ -102,7 +102,7 @@ run: system-deps venv fonts
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 	@echo "Rendering the demo reports' pages, PDFs and Word files (only those not rendered yet: about a minute the first time)"
-	$(MANAGE) render_reports --unrendered
+	-$(MANAGE) render_reports --unrendered
 	@echo
 	@echo "  Public site:  http://127.0.0.1:8000/"
 	@echo "  Workspace:    http://127.0.0.1:8000/workspace/login/"
